@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+/**
+ * Checks every package in packages/* the way an outside user receives it: as a tarball.
+ *
+ * 1. `pnpm pack` each package into a temporary folder (pnpm rewrites `workspace:*` to real versions).
+ * 2. `publint` and `attw` (Are the Types Wrong?, ESM-only profile) on each tarball; any error fails.
+ * 3. A throwaway consumer project in another temporary folder installs all tarballs together with npm,
+ *    so `@spinup/*` dependencies resolve to each other and never to the registry, plus vitest and
+ *    typescript. Then the files in scripts/consumer/<package>/ are copied in and run (see the README
+ *    there): `*.mjs` run with node, `*.ts` are typechecked with `tsc --noEmit`, `*.test.*` run with
+ *    vitest. A folder whose package does not exist yet is skipped.
+ *
+ * Usage: node scripts/check-packages.mjs [--skip-build] [--keep]
+ *   --skip-build  do not run `pnpm build` first (CI builds in its test stage)
+ *   --keep        keep the temporary folders and print where they are, to debug a failure
+ */
+import { spawnSync } from 'node:child_process'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const consumerSources = join(root, 'scripts', 'consumer')
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const args = new Set(process.argv.slice(2))
+const keep = args.has('--keep')
+// The same pnpm the README uses: the version pinned in package.json, through npx.
+const pnpm = ['npx', '-y', rootManifest.packageManager]
+const bin = (name) => join(root, 'node_modules', '.bin', name)
+/**
+ * The environment for npm and npx. Run under `pnpm check:packages`, pnpm exports its own settings as
+ * npm_config_* variables; npm does not know them (it warns) and they must not steer the consumer's install.
+ */
+const npmEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_config_/i.test(key)))
+/** A run that hangs is a failure, not a stuck CI: every command gets a time limit. */
+const COMMAND_TIMEOUT_MS = 180_000
+
+const problems = []
+const tempDirs = []
+
+function heading(text) {
+  console.log(`\n-- ${text}`)
+}
+
+/** Runs a command with inherited output; records a problem and returns false when it fails. */
+function run(what, command, commandArgs, options = {}) {
+  console.log(`$ ${[command, ...commandArgs].join(' ')}${options.cwd ? `   (in ${options.cwd})` : ''}`)
+  const result = spawnSync(command, commandArgs, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: npmEnv,
+    timeout: options.timeout ?? COMMAND_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    ...options,
+  })
+  if (result.error || result.status !== 0) {
+    const why = result.error
+      ? result.error.code === 'ETIMEDOUT'
+        ? `timed out after ${(options.timeout ?? COMMAND_TIMEOUT_MS) / 1000}s`
+        : result.error.message
+      : result.signal
+        ? `killed by ${result.signal}`
+        : `exit status ${result.status}`
+    problems.push(`${what}: ${why}`)
+    console.log(`   FAILED: ${what} (${why})`)
+    return false
+  }
+  return true
+}
+
+function makeTempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  tempDirs.push(dir)
+  return dir
+}
+
+function cleanUp() {
+  for (const dir of tempDirs.splice(0)) {
+    if (keep) console.log(`kept ${dir}`)
+    else rmSync(dir, { recursive: true, force: true })
+  }
+}
+// Temporary folders go even when the run is interrupted.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    cleanUp()
+    process.exit(130)
+  })
+}
+
+/** The publishable packages: folders of packages/ with a package.json that is not private. */
+function findPackages() {
+  const packagesDir = join(root, 'packages')
+  return readdirSync(packagesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(packagesDir, entry.name, 'package.json')))
+    .map((entry) => {
+      const dir = join(packagesDir, entry.name)
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+      return { folder: entry.name, dir, manifest }
+    })
+    .filter((pkg) => !pkg.manifest.private)
+}
+
+/** Every file under dir, as paths relative to it. */
+function listFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath ?? entry.path, entry.name)))
+}
+
+function main() {
+  const packages = findPackages()
+  if (packages.length === 0) {
+    console.log('No package found in packages/*: nothing to check is a failure, not a pass.')
+    process.exit(1)
+  }
+  console.log(`packages: ${packages.map((pkg) => pkg.manifest.name).join(', ')}`)
+
+  if (!args.has('--skip-build')) {
+    heading('build')
+    if (!run('build', pnpm[0], [...pnpm.slice(1), 'run', 'build'], { cwd: root })) return
+  }
+
+  const tarballDir = makeTempDir('spinup-pack-')
+  const tarballs = []
+  for (const pkg of packages) {
+    const name = pkg.manifest.name
+    heading(`${name}: pack`)
+    const missing = ['dist'].filter((entry) => !existsSync(join(pkg.dir, entry)))
+    if (missing.length > 0) {
+      problems.push(`${name}: no dist/ folder; build first (npx -y ${rootManifest.packageManager} build)`)
+      console.log(`   FAILED: ${problems.at(-1)}`)
+      continue
+    }
+    const destination = join(tarballDir, pkg.folder)
+    mkdirSync(destination)
+    if (
+      !run(`${name}: pnpm pack`, pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', destination], {
+        cwd: pkg.dir,
+      })
+    )
+      continue
+    const tarball = readdirSync(destination).find((file) => file.endsWith('.tgz'))
+    if (!tarball) {
+      problems.push(`${name}: pnpm pack wrote no .tgz`)
+      continue
+    }
+    const tarballPath = join(destination, tarball)
+    tarballs.push({ pkg, path: tarballPath })
+
+    heading(`${name}: publint`)
+    run(`${name}: publint`, bin('publint'), ['run', tarballPath, '--level', 'suggestion'], { cwd: root })
+
+    heading(`${name}: attw (ESM-only profile: these packages ship no CommonJS)`)
+    run(
+      `${name}: attw`,
+      bin('attw'),
+      [tarballPath, '--profile', 'esm-only', '--format', 'table-flipped', '--no-emoji'],
+      {
+        cwd: root,
+      },
+    )
+  }
+
+  if (tarballs.length > 0) checkConsumer(tarballs)
+}
+
+/** Installs every tarball into a fresh npm project outside the workspace and runs scripts/consumer/*. */
+function checkConsumer(tarballs) {
+  heading('consumer project: npm install of the packed tarballs')
+  const consumer = makeTempDir('spinup-consumer-')
+  writeFileSync(
+    join(consumer, 'package.json'),
+    `${JSON.stringify({ name: 'spinup-consumer', private: true, type: 'module' }, null, 2)}\n`,
+  )
+  // Same versions as the workspace uses, so the consumer proves the tarballs, not a different toolchain.
+  const devTools = ['vitest', 'typescript', '@types/node'].map(
+    (name) => `${name}@${rootManifest.devDependencies[name]}`,
+  )
+  const installed = run(
+    'consumer: npm install',
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+      ...tarballs.map((tarball) => tarball.path),
+      ...devTools,
+    ],
+    { cwd: consumer, timeout: 300_000 },
+  )
+  if (!installed) return
+
+  const packageFolders = new Set(tarballs.map((tarball) => tarball.pkg.folder))
+  const suites = existsSync(consumerSources)
+    ? readdirSync(consumerSources, { withFileTypes: true }).filter((entry) => entry.isDirectory())
+    : []
+  // Files at the top of scripts/consumer/ (tsconfig.json, vitest.config.ts) are shared by every suite.
+  for (const entry of readdirSync(consumerSources, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name !== 'README.md')
+      cpSync(join(consumerSources, entry.name), join(consumer, entry.name))
+  }
+
+  const copied = []
+  for (const suite of suites) {
+    if (!packageFolders.has(suite.name)) {
+      console.log(
+        `skip scripts/consumer/${suite.name}/: packages/${suite.name} does not exist (yet) or was not packed`,
+      )
+      continue
+    }
+    cpSync(join(consumerSources, suite.name), join(consumer, suite.name), { recursive: true })
+    copied.push(...listFiles(join(consumer, suite.name)).map((file) => join(suite.name, file)))
+  }
+
+  const isTest = (file) => /\.test\.(m?[jt]s)$/.test(file)
+  const scripts = copied.filter((file) => file.endsWith('.mjs') && !isTest(file))
+  const typeFiles = copied.filter((file) => file.endsWith('.ts'))
+  const tests = copied.filter(isTest)
+
+  for (const script of scripts) {
+    heading(`consumer: node ${script}`)
+    run(`consumer: node ${script}`, process.execPath, [script], { cwd: consumer, timeout: 60_000 })
+  }
+  if (typeFiles.length > 0) {
+    heading(`consumer: tsc --noEmit over ${typeFiles.join(', ')}`)
+    run(
+      'consumer: tsc --noEmit',
+      join(consumer, 'node_modules', '.bin', 'tsc'),
+      ['--noEmit', '-p', 'tsconfig.json'],
+      {
+        cwd: consumer,
+      },
+    )
+  }
+  if (tests.length > 0) {
+    heading(`consumer: vitest run (${tests.join(', ')})`)
+    run('consumer: vitest run', join(consumer, 'node_modules', '.bin', 'vitest'), ['run', ...tests], {
+      cwd: consumer,
+      env: { ...npmEnv, CI: 'true' },
+    })
+  }
+  if (scripts.length + typeFiles.length + tests.length === 0) {
+    problems.push('consumer: no file in scripts/consumer/ ran; the packages were installed but never used')
+  }
+  console.log(`consumer project: ${basename(consumer)} (${tarballs.length} tarballs)`)
+}
+
+try {
+  main()
+} finally {
+  cleanUp()
+}
+
+heading('result')
+if (problems.length > 0) {
+  for (const problem of problems) console.log(`FAILED ${problem}`)
+  console.log(`check:packages: ${problems.length} problem(s)`)
+  process.exit(1)
+}
+console.log('check:packages: every package packs, lints clean and works from its tarball')
