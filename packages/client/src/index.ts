@@ -1,1 +1,21 @@
-export type * from './types.js'
+export {
+  InvalidOptionError,
+  InvalidRequestError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  SessionClosedError,
+  SpinupError,
+  StaleConnectionError,
+} from './errors.js'
+export { formatAge, formatSocket, formatSockets } from './format-socket.js'
+export { type OsSocket, osSockets } from './os-sockets.js'
+export type { BodyInit, HeadersInit, HeaderValue, QueryInit, RequestInit } from './request-input.js'
+export { type ResponseHeaders, SessionResponse, StreamedResponse } from './response.js'
+export {
+  type GlobalFetchRoute,
+  Session,
+  type SessionOptions,
+  type SocketFilter,
+  type StreamInit,
+} from './session.js'
+export type { CallSite, RequestRecord, SessionStats, SocketRecord, SocketState } from './types.js'

@@ -1,0 +1,92 @@
+/**
+ * Every error spinup throws on purpose carries a stable `code`, so tests and tools can tell them apart
+ * without matching message text, and a message that says what happened and what to do next.
+ */
+export class SpinupError extends Error {
+  readonly code: string
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.code = code
+    this.name = 'SpinupError'
+  }
+}
+
+/** The request was malformed; thrown before any socket opens. */
+export class InvalidRequestError extends SpinupError {
+  constructor(message: string) {
+    super('SPINUP_INVALID_REQUEST', message)
+    this.name = 'InvalidRequestError'
+  }
+}
+
+/** Invalid options passed to `new Session()`. */
+export class InvalidOptionError extends SpinupError {
+  constructor(message: string) {
+    super('SPINUP_INVALID_OPTION', message)
+    this.name = 'InvalidOptionError'
+  }
+}
+
+/** A request was made on a session after `close()`. */
+export class SessionClosedError extends SpinupError {
+  constructor(method: string, url: string) {
+    super(
+      'SPINUP_SESSION_CLOSED',
+      `${method} ${url}: this session was closed with session.close(). Create a new Session, or use ` +
+        'closeAllConnections() when you only want fresh connections.',
+    )
+    this.name = 'SessionClosedError'
+  }
+}
+
+/**
+ * A pooled keep-alive socket failed before any byte of the response arrived, and the request could not
+ * be replayed safely (a POST or PATCH without an Idempotency-Key, or a streamed body).
+ */
+export class StaleConnectionError extends SpinupError {
+  constructor(method: string, url: string, cause: unknown, afterRetry = false) {
+    super(
+      'SPINUP_STALE_CONNECTION',
+      `${method} ${url}: the server closed a pooled keep-alive connection before answering ` +
+        `(${describeCause(cause)}). Was the server restarted? ` +
+        (afterRetry
+          ? 'The request was retried once on a fresh connection and failed again. '
+          : 'The request was not retried: only idempotent methods, or requests with an Idempotency-Key and ' +
+            'a body held in memory, are sent twice. ') +
+        'Call session.closeAllConnections() between servers, ' +
+        "or use useServer() from '@spinup/fixtures', which does it for you.",
+      { cause },
+    )
+    this.name = 'StaleConnectionError'
+  }
+}
+
+/** The request was aborted through its `signal`. The socket it held was destroyed, not pooled. */
+export class RequestAbortedError extends SpinupError {
+  constructor(method: string, url: string, reason: unknown) {
+    super('SPINUP_ABORTED', `${method} ${url} was aborted (${describeCause(reason)}).`, { cause: reason })
+    this.name = 'AbortError'
+  }
+}
+
+/** The request took longer than its `timeout`. The socket it held was destroyed, not pooled. */
+export class RequestTimeoutError extends SpinupError {
+  readonly timeout: number
+  constructor(method: string, url: string, timeout: number) {
+    super(
+      'SPINUP_TIMEOUT',
+      `${method} ${url} timed out after ${timeout} ms; its connection was closed. ` +
+        'Raise `timeout` in the request or the Session options if the server is just slow.',
+    )
+    this.name = 'TimeoutError'
+    this.timeout = timeout
+  }
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code
+    return typeof code === 'string' ? `${code}: ${cause.message}` : cause.message || cause.name
+  }
+  return String(cause)
+}

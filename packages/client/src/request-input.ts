@@ -1,0 +1,192 @@
+import type { Readable } from 'node:stream'
+import { InvalidRequestError } from './errors.js'
+
+/** A header value as callers give it. */
+export type HeaderValue = string | number | readonly string[] | undefined
+export type HeadersInit = Record<string, HeaderValue> | Iterable<readonly [string, string]>
+
+/** Query parameters, appended to the URL. Arrays repeat the key. */
+export type QueryInit = Record<
+  string,
+  string | number | boolean | readonly (string | number | boolean)[] | undefined
+>
+
+/** What a request body may be. Strings and bytes are held in memory, so a stale-socket retry can resend them. */
+export type BodyInit = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null
+
+export interface RequestInit {
+  headers?: HeadersInit
+  query?: QueryInit
+  /** The raw body. Give `json` instead to send JSON. */
+  body?: BodyInit
+  /** A value serialised with JSON.stringify and sent with `content-type: application/json`. */
+  json?: unknown
+  /** Aborts the request; its socket is destroyed, never returned to the pool. */
+  signal?: AbortSignal
+  /** Milliseconds for the whole exchange, body included; overrides the Session's `timeout`. 0 disables it. */
+  timeout?: number
+}
+
+// RFC 9110 token: what a method or a header name may contain.
+const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const forbiddenInValue = /[\r\n\0]/
+
+/** Checks a method name and returns it upper-cased when it is one of the standard ones. */
+export function checkMethod(method: unknown): string {
+  if (typeof method !== 'string' || !token.test(method)) {
+    throw new InvalidRequestError(
+      `Invalid HTTP method ${JSON.stringify(method)}: a method is a token such as GET or POST, with no spaces or separators.`,
+    )
+  }
+  const upper = method.toUpperCase()
+  return standardMethods.has(upper) ? upper : method
+}
+
+const standardMethods = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'CONNECT',
+])
+
+/** Resolves `url` against `baseUrl` and checks it is an absolute http(s) URL. */
+export function resolveUrl(url: unknown, baseUrl: URL | undefined, query: QueryInit | undefined): URL {
+  if (typeof url !== 'string' && !(url instanceof URL)) {
+    throw new InvalidRequestError(`The URL must be a string or a URL, got ${describe(url)}.`)
+  }
+  let resolved: URL
+  try {
+    resolved = baseUrl ? new URL(String(url), baseUrl) : new URL(String(url))
+  } catch {
+    throw new InvalidRequestError(
+      baseUrl
+        ? `Invalid URL ${JSON.stringify(String(url))} (relative to ${baseUrl.href}).`
+        : `Invalid URL ${JSON.stringify(String(url))}: a relative URL needs the Session's baseUrl option, ` +
+            "e.g. new Session({ baseUrl: 'http://127.0.0.1:3000' }), or pass an absolute http:// URL.",
+    )
+  }
+  if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') {
+    throw new InvalidRequestError(
+      `Unsupported protocol "${resolved.protocol}" in ${resolved.href}: a Session speaks http: and https: only.`,
+    )
+  }
+  if (resolved.username || resolved.password) {
+    throw new InvalidRequestError(
+      `The URL ${resolved.origin} carries credentials; send them in an Authorization header instead.`,
+    )
+  }
+  if (query) appendQuery(resolved, query)
+  return resolved
+}
+
+function appendQuery(url: URL, query: QueryInit): void {
+  if (typeof query !== 'object' || query === null) {
+    throw new InvalidRequestError(`query must be an object of parameters, got ${describe(query)}.`)
+  }
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue
+    for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item))
+  }
+}
+
+/** Merges default and request headers into undici's flat object, lower-cased, checking names and values. */
+export function buildHeaders(
+  defaults: Record<string, string | string[]>,
+  headers: HeadersInit | undefined,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = { ...defaults }
+  if (headers === undefined) return out
+  if (typeof headers !== 'object' || headers === null) {
+    throw new InvalidRequestError(
+      `headers must be an object or an iterable of [name, value] pairs, got ${describe(headers)}.`,
+    )
+  }
+  const entries: Iterable<readonly [string, HeaderValue]> =
+    Symbol.iterator in headers ? (headers as Iterable<readonly [string, string]>) : Object.entries(headers)
+  for (const [name, value] of entries) {
+    if (value === undefined) continue
+    const key = checkHeaderName(name)
+    out[key] = Array.isArray(value)
+      ? value.map((v) => checkHeaderValue(name, v))
+      : checkHeaderValue(name, value)
+  }
+  return out
+}
+
+/** Checks headers given as Session options; same rules as per-request headers. */
+export function normalizeHeaders(headers: HeadersInit | undefined): Record<string, string | string[]> {
+  return buildHeaders({}, headers)
+}
+
+function checkHeaderName(name: unknown): string {
+  if (typeof name !== 'string' || !token.test(name)) {
+    throw new InvalidRequestError(
+      `Invalid header name ${JSON.stringify(name)}: header names are tokens (letters, digits, -), ` +
+        'with no spaces, colons, CR or LF.',
+    )
+  }
+  return name.toLowerCase()
+}
+
+function checkHeaderValue(name: string, value: unknown): string {
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new InvalidRequestError(`Header "${name}" must be a string or a number, got ${describe(value)}.`)
+  }
+  const text = String(value)
+  if (forbiddenInValue.test(text)) {
+    throw new InvalidRequestError(
+      `Header "${name}" contains CR, LF or NUL (${JSON.stringify(text)}); that would split the request ` +
+        '(header injection). Remove the line breaks.',
+    )
+  }
+  return text
+}
+
+/** Checks a timeout in milliseconds: a finite number ≥ 0 (0 disables it). */
+export function checkTimeout(timeout: unknown, where: string): number {
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
+    throw new InvalidRequestError(
+      `${where} must be a finite number of milliseconds ≥ 0 (0 disables it), got ${describe(timeout)}.`,
+    )
+  }
+  return timeout
+}
+
+/** Turns `body` or `json` into what undici sends, and reports whether it can be sent again. */
+export function buildBody(
+  init: RequestInit,
+  headers: Record<string, string | string[]>,
+): { body: string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null; replayable: boolean } {
+  if (init.json !== undefined) {
+    if (init.body !== undefined && init.body !== null) {
+      throw new InvalidRequestError('Give either `body` or `json`, not both.')
+    }
+    headers['content-type'] ??= 'application/json'
+    const text = JSON.stringify(init.json)
+    if (text === undefined) throw new InvalidRequestError(`json is not serialisable: ${describe(init.json)}.`)
+    return { body: text, replayable: true }
+  }
+  const body = init.body ?? null
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array)
+    return { body, replayable: true }
+  if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+    return { body, replayable: false }
+  }
+  throw new InvalidRequestError(
+    `body must be a string, a Uint8Array/Buffer, a Readable or an async iterable, got ${describe(body)}. ` +
+      'For an object, use `json` instead.',
+  )
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN'
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`
+  return `${typeof value} ${JSON.stringify(value)}`
+}

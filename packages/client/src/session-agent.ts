@@ -1,0 +1,48 @@
+import { Agent, type Dispatcher, Pool } from 'undici'
+import { captureStack } from './call-site.js'
+import { attachContext, contextOf, RequestContext } from './request-context.js'
+import type { SocketRegistry } from './socket-registry.js'
+import { type ClientOwner, TrackedClient } from './tracked-client.js'
+
+/**
+ * The dispatcher behind a session: an undici Agent (one Pool per origin, one TrackedClient per connection)
+ * that gives every request a RequestContext as it enters, whoever sent it: the session's own methods,
+ * `undici.request(url, { dispatcher })`, or `fetch` routed through it.
+ */
+export class SessionAgent extends Agent {
+  readonly #registry: SocketRegistry
+
+  constructor(options: Agent.Options, registry: SocketRegistry, retryStale: boolean) {
+    const owner: ClientOwner = {
+      registry,
+      retryStale,
+      redispatch: (opts, handler) => {
+        // Straight to Agent's own dispatch: the request was counted when it first came in.
+        Agent.prototype.dispatch.call(this, opts, handler)
+      },
+    }
+    super({
+      ...options,
+      factory: (origin, poolOptions) =>
+        new Pool(origin, {
+          ...poolOptions,
+          factory: (clientOrigin, clientOptions) => new TrackedClient(clientOrigin, clientOptions, owner),
+        }),
+    })
+    this.#registry = registry
+  }
+
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    let context = contextOf(opts)
+    if (!context) {
+      context = RequestContext.fromDispatch(
+        opts as Dispatcher.DispatchOptions & { path: string },
+        '',
+        captureStack(),
+      )
+      attachContext(opts, context)
+    }
+    this.#registry.requests++
+    return super.dispatch(opts, handler)
+  }
+}

@@ -1,0 +1,355 @@
+import type { Readable } from 'node:stream'
+import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
+import { captureStack } from './call-site.js'
+import {
+  InvalidOptionError,
+  InvalidRequestError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  SessionClosedError,
+  SpinupError,
+} from './errors.js'
+import { attachContext, RequestContext } from './request-context.js'
+import {
+  buildBody,
+  buildHeaders,
+  checkMethod,
+  checkTimeout,
+  type HeadersInit,
+  normalizeHeaders,
+  type RequestInit,
+  resolveUrl,
+} from './request-input.js'
+import { type ResponseHeaders, SessionResponse, StreamedResponse } from './response.js'
+import { SessionAgent } from './session-agent.js'
+import { SocketRegistry } from './socket-registry.js'
+import type { SessionStats, SocketRecord, SocketState } from './types.js'
+
+export interface SessionOptions {
+  /** Resolves relative request URLs, e.g. `http://127.0.0.1:3000`. */
+  baseUrl?: string | URL
+  /** Headers sent with every request; a request's own headers win. */
+  headers?: HeadersInit
+  /** Milliseconds for a whole request, body included (for `stream()`: until the headers). Default 30 000; 0 disables. */
+  timeout?: number
+  /** The most connections per origin; more requests queue. Default: no limit. */
+  connections?: number
+  /** How long an idle pooled connection is kept, in ms. Default 4 000 (undici's). */
+  keepAliveTimeout?: number
+  /** Milliseconds to establish a connection. Default 10 000. */
+  connectTimeout?: number
+  /** Extra certificate authorities to trust for https (PEM), such as a test server's throwaway certificate. */
+  ca?: string | Buffer | readonly (string | Buffer)[]
+  /** Replay an idempotent request once when a reused connection turns out to be stale. Default true. */
+  retryStale?: boolean
+}
+
+export interface StreamInit extends RequestInit {
+  /** Default GET. */
+  method?: string
+}
+
+/** Which sockets `sockets()` lists. */
+export interface SocketFilter {
+  origin?: string | URL
+  state?: SocketState
+}
+
+/** Undoes `routeGlobalFetch()`. */
+export interface GlobalFetchRoute {
+  restore(): void
+  [Symbol.dispose](): void
+}
+
+const DEFAULT_TIMEOUT = 30_000
+
+interface Prepared {
+  readonly method: string
+  readonly url: URL
+  readonly context: RequestContext
+  readonly options: Dispatcher.RequestOptions
+  readonly timeout: number
+  readonly signal: AbortSignal | undefined
+}
+
+/**
+ * A pooled HTTP/1.1 client for tests that knows every socket it holds. Requests are buffered by default,
+ * so an unread body never pins a connection; `stream()` is the explicit exception. Between two servers
+ * on one port, `closeAllConnections()` guarantees the next request opens a fresh connection.
+ */
+export class Session {
+  /** The base URL relative request URLs resolve against, if one was given. */
+  readonly baseUrl: string | undefined
+  readonly #base: URL | undefined
+  readonly #headers: Record<string, string | string[]>
+  readonly #timeout: number
+  readonly #registry = new SocketRegistry()
+  readonly #agent: SessionAgent
+  #closed = false
+
+  constructor(options: SessionOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidOptionError('new Session(options): options must be an object.')
+    }
+    if (options.baseUrl !== undefined) {
+      try {
+        this.#base = resolveUrl(options.baseUrl, undefined, undefined)
+      } catch (err) {
+        throw new InvalidOptionError(`baseUrl: ${(err as Error).message}`)
+      }
+      this.baseUrl = this.#base.href
+    }
+    this.#headers = optionCheck('headers', () => normalizeHeaders(options.headers))
+    this.#timeout = optionCheck('timeout', () => checkTimeout(options.timeout ?? DEFAULT_TIMEOUT, 'timeout'))
+    const keepAliveTimeout = optionCheck('keepAliveTimeout', () =>
+      checkTimeout(options.keepAliveTimeout ?? 4_000, 'keepAliveTimeout'),
+    )
+    const connectTimeout = optionCheck('connectTimeout', () =>
+      checkTimeout(options.connectTimeout ?? 10_000, 'connectTimeout'),
+    )
+    const connections = options.connections
+    if (connections !== undefined && (!Number.isInteger(connections) || connections < 1)) {
+      throw new InvalidOptionError(`connections must be a whole number ≥ 1, got ${String(connections)}.`)
+    }
+    const ca = options.ca === undefined ? undefined : [options.ca].flat()
+    this.#agent = new SessionAgent(
+      {
+        keepAliveTimeout,
+        connections: connections ?? null,
+        connect: { timeout: connectTimeout, ...(ca ? { ca: ca as (string | Buffer)[] } : {}) },
+      } as ConstructorParameters<typeof SessionAgent>[0],
+      this.#registry,
+      options.retryStale !== false,
+    )
+  }
+
+  /** An undici Dispatcher; `undici.request(url, { dispatcher })` and `fetch` through it are tracked too. */
+  get dispatcher(): Dispatcher {
+    return this.#agent
+  }
+
+  get(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
+    return this.#buffered('GET', url, init)
+  }
+  head(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
+    return this.#buffered('HEAD', url, init)
+  }
+  post(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
+    return this.#buffered('POST', url, init)
+  }
+  put(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
+    return this.#buffered('PUT', url, init)
+  }
+  patch(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
+    return this.#buffered('PATCH', url, init)
+  }
+  delete(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
+    return this.#buffered('DELETE', url, init)
+  }
+  options(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
+    return this.#buffered('OPTIONS', url, init)
+  }
+
+  /** Sends a request and reads the whole response body before resolving; the connection goes back to the pool. */
+  request(method: string, url: string | URL, init?: RequestInit): Promise<SessionResponse> {
+    return this.#buffered(method, url, init)
+  }
+
+  /**
+   * Sends a request and resolves at the response headers, leaving the body unread. The response holds its
+   * socket (listed as active in `sockets()`) until the body is consumed or the response is disposed.
+   */
+  async stream(url: string | URL, init: StreamInit = {}): Promise<StreamedResponse> {
+    const prepared = this.#prepare(init.method ?? 'GET', url, init, captureStack())
+    const { context } = prepared
+    const { statusCode, headers, body } = await this.#send(prepared, true)
+    const release = async () => {
+      await context.released
+    }
+    const dispose = async () => {
+      if (body.readableEnded) return release()
+      const socket = context.socket
+      body.on('error', () => {}).destroy()
+      if (socket && !socket.closed)
+        await new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    }
+    return new StreamedResponse(
+      statusCode,
+      headers as ResponseHeaders,
+      prepared.url.href,
+      body as Readable,
+      release,
+      dispose,
+    )
+  }
+
+  /** Plain records of the sockets open now, optionally filtered by origin or state. */
+  sockets(filter: SocketFilter = {}): SocketRecord[] {
+    const origin = filter.origin === undefined ? undefined : new URL(String(filter.origin)).origin
+    return this.#registry
+      .records()
+      .filter(
+        (s) =>
+          (origin === undefined || s.origin === origin) &&
+          (filter.state === undefined || s.state === filter.state),
+      )
+  }
+
+  /** Totals since the session was created, and the sockets open now. */
+  stats(): SessionStats {
+    return this.#registry.stats()
+  }
+
+  /**
+   * Closes every socket, idle or active (an active one fails its request), and resolves once the OS has
+   * closed them all. The session stays usable: the next request opens a fresh connection.
+   */
+  closeAllConnections(): Promise<void> {
+    return this.#registry.closeAll()
+  }
+
+  /** Closes every socket and the session itself; later requests reject with SPINUP_SESSION_CLOSED. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#registry.closeAll()
+    await this.#agent.destroy()
+  }
+
+  /** True after `close()`. */
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /**
+   * Routes the process's global `fetch` (Node's built-in one and undici's) through this session until
+   * `restore()`, so connections made by the code under test are counted and closed too.
+   */
+  routeGlobalFetch(): GlobalFetchRoute {
+    const previous = getGlobalDispatcher()
+    setGlobalDispatcher(this.#agent)
+    let restored = false
+    const restore = () => {
+      if (restored) return
+      restored = true
+      if (getGlobalDispatcher() === this.#agent) setGlobalDispatcher(previous)
+    }
+    return { restore, [Symbol.dispose]: restore }
+  }
+
+  async #buffered(
+    method: string,
+    url: string | URL,
+    init: RequestInit | undefined,
+  ): Promise<SessionResponse> {
+    const prepared = this.#prepare(method, url, init ?? {}, captureStack())
+    const { statusCode, headers, body } = await this.#send(prepared, false)
+    let bytes: Buffer
+    try {
+      bytes = Buffer.from(await body.arrayBuffer())
+    } catch (err) {
+      throw await this.#failure(prepared, err)
+    } finally {
+      prepared.context.timer?.clear()
+    }
+    // Resolve only once undici has freed the connection, so a request sent right after this one reuses it.
+    await prepared.context.released
+    return new SessionResponse(statusCode, headers as ResponseHeaders, prepared.url.href, bytes)
+  }
+
+  #prepare(
+    method: string,
+    url: string | URL,
+    init: RequestInit,
+    stack: ReturnType<typeof captureStack>,
+  ): Prepared {
+    const checkedMethod = checkMethod(method)
+    if (typeof init !== 'object' || init === null) {
+      throw new InvalidRequestError(`The request options must be an object, got ${String(init)}.`)
+    }
+    const resolved = resolveUrl(url, this.#base, init.query)
+    if (this.#closed) throw new SessionClosedError(checkedMethod, resolved.href)
+    const headers = buildHeaders(this.#headers, init.headers)
+    const { body, replayable } = buildBody(init, headers)
+    const timeout = init.timeout === undefined ? this.#timeout : checkTimeout(init.timeout, 'timeout')
+    if (init.signal !== undefined && !(init.signal instanceof AbortSignal)) {
+      throw new InvalidRequestError(
+        'signal must be an AbortSignal, e.g. AbortSignal.timeout(1000) or controller.signal.',
+      )
+    }
+    const context = new RequestContext(checkedMethod, resolved.href, replayable, stack)
+    const options: Dispatcher.RequestOptions = {
+      origin: resolved.origin,
+      path: resolved.pathname + resolved.search,
+      method: checkedMethod as Dispatcher.HttpMethod,
+      headers,
+      body: body as Dispatcher.DispatchOptions['body'],
+    }
+    attachContext(options, context)
+    return { method: checkedMethod, url: resolved, context, options, timeout, signal: init.signal }
+  }
+
+  async #send(prepared: Prepared, streaming: boolean): Promise<Dispatcher.ResponseData> {
+    const { context, options, timeout, signal } = prepared
+    if (signal?.aborted) {
+      throw new RequestAbortedError(prepared.method, prepared.url.href, signal.reason)
+    }
+    if (timeout > 0 || signal) {
+      const controller = new AbortController()
+      options.signal = controller.signal
+      context.timer = armAbort(controller, prepared, timeout, signal)
+    }
+    try {
+      const response = await this.#agent.request(options)
+      if (streaming) context.timer?.clear()
+      return response
+    } catch (err) {
+      context.timer?.clear()
+      throw await this.#failure(prepared, err)
+    }
+  }
+
+  /** Turns an undici rejection into spinup's error, once the socket it destroyed is really closed. */
+  async #failure(prepared: Prepared, err: unknown): Promise<unknown> {
+    const socket = prepared.context.socket
+    if (socket?.destroyed && !socket.closed) {
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    }
+    const reason = (prepared.options.signal as AbortSignal | undefined)?.reason
+    if (reason instanceof SpinupError) return reason
+    return err
+  }
+}
+
+/** Aborts the request on timeout or when the caller's signal fires, with spinup's own error as the reason. */
+function armAbort(
+  controller: AbortController,
+  prepared: Prepared,
+  timeout: number,
+  signal: AbortSignal | undefined,
+): { clear(): void } {
+  const { method } = prepared
+  const href = prepared.url.href
+  const timer =
+    timeout > 0
+      ? setTimeout(() => controller.abort(new RequestTimeoutError(method, href, timeout)), timeout)
+      : undefined
+  const onAbort = () => controller.abort(new RequestAbortedError(method, href, signal?.reason))
+  signal?.addEventListener('abort', onAbort, { once: true })
+  return {
+    clear() {
+      if (timer) clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    },
+  }
+}
+
+function optionCheck<T>(name: string, check: () => T): T {
+  try {
+    return check()
+  } catch (err) {
+    if (err instanceof InvalidRequestError)
+      throw new InvalidOptionError(`Session option ${name}: ${err.message}`)
+    throw err
+  }
+}

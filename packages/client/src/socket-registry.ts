@@ -1,0 +1,116 @@
+import type { Socket } from 'node:net'
+import type { RequestContext } from './request-context.js'
+import type { SessionStats, SocketRecord } from './types.js'
+
+let nextSocketId = 1
+
+/** One socket a session holds, with the request on it. Internal and mutable; callers see SocketRecord. */
+export interface LiveSocket {
+  readonly id: number
+  readonly origin: string
+  readonly socket: Socket
+  readonly openedAt: number
+  requestsServed: number
+  request: RequestContext | undefined
+}
+
+/**
+ * Every socket one session has opened and not yet seen close. A socket enters when undici's connector
+ * hands it over and leaves on its 'close' event; `records()` also hides sockets already destroyed, so a
+ * request that rejected after destroying its socket is never listed as open.
+ */
+export class SocketRegistry {
+  readonly #live = new Map<Socket, LiveSocket>()
+  readonly #connecting = new Set<Socket>()
+  opened = 0
+  closed = 0
+  reused = 0
+  requests = 0
+  retried = 0
+
+  /** Remembers a socket that is still connecting, so closeAll() can stop it too. */
+  connecting(socket: Socket): void {
+    this.#connecting.add(socket)
+    socket.once('close', () => this.#connecting.delete(socket))
+  }
+
+  add(socket: Socket, origin: string): LiveSocket {
+    this.#connecting.delete(socket)
+    const live: LiveSocket = {
+      id: nextSocketId++,
+      origin,
+      socket,
+      openedAt: Date.now(),
+      requestsServed: 0,
+      request: undefined,
+    }
+    this.#live.set(socket, live)
+    this.opened++
+    socket.once('close', () => {
+      this.#live.delete(socket)
+      this.closed++
+    })
+    return live
+  }
+
+  get(socket: Socket | undefined): LiveSocket | undefined {
+    return socket ? this.#live.get(socket) : undefined
+  }
+
+  /** Open sockets of one origin that carry no request. */
+  idleSockets(origin: string): LiveSocket[] {
+    return [...this.#live.values()].filter(
+      (live) => live.origin === origin && !live.request && !live.socket.destroyed,
+    )
+  }
+
+  records(): SocketRecord[] {
+    const out: SocketRecord[] = []
+    for (const live of this.#live.values()) {
+      if (live.socket.destroyed) continue
+      out.push(toRecord(live))
+    }
+    return out
+  }
+
+  stats(): SessionStats {
+    let idle = 0
+    let active = 0
+    for (const live of this.#live.values()) {
+      if (live.socket.destroyed) continue
+      if (live.request) active++
+      else idle++
+    }
+    const { opened, closed, reused, requests, retried } = this
+    return { opened, closed, reused, requests, retried, open: idle + active, idle, active }
+  }
+
+  /** Destroys every socket, open or still connecting, and resolves once each has emitted 'close'. */
+  async closeAll(): Promise<void> {
+    const sockets = [...this.#live.keys(), ...this.#connecting]
+    await Promise.all(
+      sockets.map((socket) => {
+        if (socket.closed) return undefined
+        const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+        socket.destroy()
+        return closed
+      }),
+    )
+  }
+}
+
+function toRecord(live: LiveSocket): SocketRecord {
+  const { socket } = live
+  return {
+    id: live.id,
+    origin: live.origin,
+    localAddress: socket.localAddress ?? '',
+    localPort: socket.localPort ?? 0,
+    remoteAddress: socket.remoteAddress ?? '',
+    remotePort: socket.remotePort ?? 0,
+    state: live.request ? 'active' : 'idle',
+    openedAt: live.openedAt,
+    requestsServed: live.requestsServed,
+    request: live.request?.toRecord(),
+  }
+}

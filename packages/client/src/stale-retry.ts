@@ -1,0 +1,49 @@
+/**
+ * When may a request that failed on a reused keep-alive socket be sent again?
+ *
+ * The rule is Go's Transport (`shouldRetryRequest`), widened to every idempotent method of RFC 9110:
+ * the socket had carried a request before (so the failure is most likely a server that closed it while
+ * idle, or was restarted), no byte of the response arrived, and sending the request twice cannot do harm:
+ * the method is idempotent, or the caller marked it with an Idempotency-Key. The body must be one we hold
+ * in memory. undici declined to retry in its core (nodejs/undici#5403), so a session does it, once.
+ */
+
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
+
+/** Errors that mean "the peer closed or reset the connection under us". */
+const staleSocketCodes = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED'])
+
+export function isStaleSocketError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && staleSocketCodes.has(code)
+}
+
+export function isReplayable(method: string, headers: unknown, body: unknown): boolean {
+  if (!bodyIsInMemory(body)) return false
+  return idempotentMethods.has(method.toUpperCase()) || hasIdempotencyKey(headers)
+}
+
+function bodyIsInMemory(body: unknown): boolean {
+  return body === null || body === undefined || typeof body === 'string' || body instanceof Uint8Array
+}
+
+function hasIdempotencyKey(headers: unknown): boolean {
+  if (!headers) return false
+  if (Array.isArray(headers)) {
+    // undici's flat form: [name, value, name, value, …]
+    for (let i = 0; i < headers.length; i += 2) {
+      if (String(headers[i]).toLowerCase() === 'idempotency-key') return true
+    }
+    return false
+  }
+  if (typeof headers === 'object') {
+    if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      for (const entry of headers as Iterable<[string, unknown]>) {
+        if (String(entry[0]).toLowerCase() === 'idempotency-key') return true
+      }
+      return false
+    }
+    return Object.keys(headers).some((name) => name.toLowerCase() === 'idempotency-key')
+  }
+  return false
+}

@@ -1,0 +1,128 @@
+import type { Socket } from 'node:net'
+import { Client, type Dispatcher, type Pool } from 'undici'
+import { StaleConnectionError } from './errors.js'
+import { attachContext, contextOf, RequestContext } from './request-context.js'
+import type { LiveSocket, SocketRegistry } from './socket-registry.js'
+import { isStaleSocketError } from './stale-retry.js'
+import { trackHandler } from './tracking-handler.js'
+
+type Connector = (
+  options: object,
+  callback: (err: Error | null, socket: Socket | null) => void,
+) => Socket | undefined
+
+/** What a TrackedClient needs from the session that owns it. */
+export interface ClientOwner {
+  readonly registry: SocketRegistry
+  /** Whether a replayable request that met a stale socket is sent again (SessionOptions.retryStale). */
+  readonly retryStale: boolean
+  /** Sends a request again through the whole dispatcher chain, so the pool picks a client afresh. */
+  redispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void
+}
+
+/**
+ * An undici Client (one connection, one request at a time) that reports its socket to the session's
+ * registry and attributes each request to that socket. A Pool of these per origin, under one Agent, is the
+ * whole session: undici keeps doing the pooling, queueing and HTTP; this class only watches.
+ */
+export class TrackedClient extends Client {
+  readonly #owner: ClientOwner
+  readonly #origin: string
+  #live: LiveSocket | undefined
+  /** Set between the end of a response and undici's 'drain', which says the connection is free again. */
+  #releasing: { promise: Promise<void>; resolve: () => void } | undefined
+
+  constructor(origin: string | URL, options: Pool.Options, owner: ClientOwner) {
+    const base = options.connect as unknown as Connector
+    const connect: Connector = (params, callback) => {
+      const socket = base(params, (err, connected) => {
+        if (!err && connected) this.#live = owner.registry.add(connected, this.#origin)
+        callback(err, connected)
+      })
+      if (socket) owner.registry.connecting(socket)
+      return socket
+    }
+    super(origin, { ...options, connect: connect as unknown as Client.Options['connect'], pipelining: 1 })
+    this.#owner = owner
+    this.#origin = new URL(String(origin)).origin
+    // undici frees the connection one event-loop turn after a response ends and then emits 'drain';
+    // a request sent before that would make the pool open a second connection (see whenReleased).
+    const release = () => this.#release()
+    this.on('drain', release).on('disconnect', release).on('connectionError', release)
+  }
+
+  /**
+   * Resolves once undici has handed this connection back to the pool after the last response. A session
+   * waits for it before resolving a buffered request, so the next request reuses the same connection.
+   */
+  whenReleased(): Promise<void> {
+    return this.#releasing?.promise ?? Promise.resolve()
+  }
+
+  #release(): void {
+    const releasing = this.#releasing
+    this.#releasing = undefined
+    releasing?.resolve()
+  }
+
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    let context = contextOf(opts)
+    if (!context) {
+      // Dispatched straight to the pool, past the session's dispatcher: still tracked, without a call site.
+      context = RequestContext.fromDispatch(opts, this.#origin, {})
+      attachContext(opts, context)
+    }
+    return super.dispatch(opts, trackHandler(handler, this.#hooks(opts, handler, context)))
+  }
+
+  #hooks(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler, context: RequestContext) {
+    const registry = this.#owner.registry
+    let live: LiveSocket | undefined
+    const finish = () => {
+      if (live && live.request === context) live.request = undefined
+    }
+    return {
+      start: () => {
+        live = this.#live
+        if (!live || live.socket.destroyed) return
+        live.requestsServed++
+        if (live.requestsServed > 1) {
+          context.reusedSocket = true
+          registry.reused++
+        }
+        live.request = context
+        context.socket = live.socket
+      },
+      responseStart: () => {
+        context.responseStarted = true
+      },
+      end: () => {
+        finish()
+        if (!this.#releasing) {
+          let resolve!: () => void
+          const promise = new Promise<void>((r) => {
+            resolve = r
+          })
+          this.#releasing = { promise, resolve }
+        }
+        context.released = this.#releasing.promise
+      },
+      error: (err: Error): Error | null => {
+        finish()
+        if (!context.reusedSocket || context.responseStarted || !isStaleSocketError(err)) return err
+        if (context.retried || !context.replayable || !this.#owner.retryStale) {
+          // Replace undici's bare "other side closed" with an error that says what happened and what to do.
+          return new StaleConnectionError(context.method, context.url, err, context.retried)
+        }
+        context.retried = true
+        context.reusedSocket = false
+        registry.retried++
+        // The server dropped one pooled connection; its other idle ones are as suspect (a restart closes
+        // them all), so drop them too and let the replay open a fresh connection.
+        for (const idle of registry.idleSockets(this.#origin)) idle.socket.destroy()
+        this.#owner.redispatch(opts, handler)
+        return null
+      },
+    }
+  }
+}
