@@ -6,7 +6,7 @@
  * 2. `publint` and `attw` (Are the Types Wrong?, ESM-only profile) on each tarball; any error fails.
  * 3. A throwaway consumer project in another temporary folder installs all tarballs together with npm,
  *    so `@spinup/*` dependencies resolve to each other and never to the registry, plus vitest and
- *    typescript. Then the files in scripts/consumer/<package>/ are copied in and run (see the README
+ *    typescript. Then each folder scripts/consumer/<package>/ is copied in and run (see the README
  *    there): `*.mjs` run with node, `*.ts` are typechecked with `tsc --noEmit`, `*.test.*` run with
  *    vitest. A folder whose package does not exist yet is skipped.
  *
@@ -203,58 +203,70 @@ function checkConsumer(tarballs) {
   if (!installed) return
 
   const packageFolders = new Set(tarballs.map((tarball) => tarball.pkg.folder))
-  const suites = existsSync(consumerSources)
-    ? readdirSync(consumerSources, { withFileTypes: true }).filter((entry) => entry.isDirectory())
-    : []
-  // Files at the top of scripts/consumer/ (tsconfig.json, vitest.config.ts) are shared by every suite.
-  for (const entry of readdirSync(consumerSources, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name !== 'README.md')
+  const entries = existsSync(consumerSources) ? readdirSync(consumerSources, { withFileTypes: true }) : []
+  // Files at the top of scripts/consumer/ (tsconfig.base.json) are shared by every suite.
+  for (const entry of entries) {
+    if (entry.isFile() && entry.name !== 'README.md') {
       cpSync(join(consumerSources, entry.name), join(consumer, entry.name))
+    }
   }
 
-  const copied = []
-  for (const suite of suites) {
+  let ran = 0
+  for (const suite of entries.filter((entry) => entry.isDirectory())) {
     if (!packageFolders.has(suite.name)) {
       console.log(
-        `skip scripts/consumer/${suite.name}/: packages/${suite.name} does not exist (yet) or was not packed`,
+        `skip scripts/consumer/${suite.name}/: packages/${suite.name} does not exist yet or was not packed`,
       )
       continue
     }
-    cpSync(join(consumerSources, suite.name), join(consumer, suite.name), { recursive: true })
-    copied.push(...listFiles(join(consumer, suite.name)).map((file) => join(suite.name, file)))
+    ran += runSuite(consumer, suite.name)
   }
+  if (ran === 0) {
+    problems.push('consumer: no file of scripts/consumer/ ran; the tarballs were installed but never used')
+  }
+  console.log(`consumer project: ${basename(consumer)} (${tarballs.length} tarballs)`)
+}
 
-  const isTest = (file) => /\.test\.(m?[jt]s)$/.test(file)
-  const scripts = copied.filter((file) => file.endsWith('.mjs') && !isTest(file))
-  const typeFiles = copied.filter((file) => file.endsWith('.ts'))
-  const tests = copied.filter(isTest)
+/**
+ * Runs one folder of scripts/consumer/ inside the consumer project, each suite on its own so that one
+ * broken suite cannot hide another's result. Returns how many commands it ran.
+ */
+function runSuite(consumer, suite) {
+  const suiteDir = join(consumer, suite)
+  cpSync(join(consumerSources, suite), suiteDir, { recursive: true })
+  const files = listFiles(suiteDir)
+  const isTest = (file) => /\.test\.m?[jt]s$/.test(file)
+  const scripts = files.filter((file) => file.endsWith('.mjs') && !isTest(file))
+  const typeFiles = files.filter((file) => file.endsWith('.ts'))
+  const tests = files.filter(isTest)
+  const tool = (name) => join(consumer, 'node_modules', '.bin', name)
 
   for (const script of scripts) {
-    heading(`consumer: node ${script}`)
-    run(`consumer: node ${script}`, process.execPath, [script], { cwd: consumer, timeout: 60_000 })
+    heading(`consumer ${suite}: node ${script}`)
+    run(`consumer ${suite}: node ${script}`, process.execPath, [script], { cwd: suiteDir, timeout: 60_000 })
   }
   if (typeFiles.length > 0) {
-    heading(`consumer: tsc --noEmit over ${typeFiles.join(', ')}`)
-    run(
-      'consumer: tsc --noEmit',
-      join(consumer, 'node_modules', '.bin', 'tsc'),
-      ['--noEmit', '-p', 'tsconfig.json'],
-      {
-        cwd: consumer,
-      },
-    )
+    // A suite may bring its own tsconfig.json; otherwise it gets the shared strict NodeNext one.
+    if (!existsSync(join(suiteDir, 'tsconfig.json'))) {
+      writeFileSync(
+        join(suiteDir, 'tsconfig.json'),
+        `${JSON.stringify({ extends: '../tsconfig.base.json', include: ['**/*.ts'] }, null, 2)}\n`,
+      )
+    }
+    heading(`consumer ${suite}: tsc --noEmit (${typeFiles.join(', ')})`)
+    run(`consumer ${suite}: tsc --noEmit`, tool('tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
+      cwd: suiteDir,
+    })
   }
   if (tests.length > 0) {
-    heading(`consumer: vitest run (${tests.join(', ')})`)
-    run('consumer: vitest run', join(consumer, 'node_modules', '.bin', 'vitest'), ['run', ...tests], {
-      cwd: consumer,
+    // The suite folder is vitest's root, so a vitest.config.ts in it (setupFiles…) applies.
+    heading(`consumer ${suite}: vitest run (${tests.join(', ')})`)
+    run(`consumer ${suite}: vitest run`, tool('vitest'), ['run', '--root', '.'], {
+      cwd: suiteDir,
       env: { ...npmEnv, CI: 'true' },
     })
   }
-  if (scripts.length + typeFiles.length + tests.length === 0) {
-    problems.push('consumer: no file in scripts/consumer/ ran; the packages were installed but never used')
-  }
-  console.log(`consumer project: ${basename(consumer)} (${tarballs.length} tarballs)`)
+  return scripts.length + (typeFiles.length > 0 ? 1 : 0) + (tests.length > 0 ? 1 : 0)
 }
 
 try {
