@@ -1,0 +1,41 @@
+/** What every benchmark module gets from the runner. */
+export interface BenchContext {
+  /** How many interleaved rounds each case runs; figures are the median over rounds. */
+  readonly rounds: number
+  /** How long one case runs in one round, in ms (modules that count cycles instead scale with it). */
+  readonly sliceMs: number
+  /** Progress on stderr, so stdout carries only the table. */
+  log(message: string): void
+}
+
+/** One line of the table, and one entry of bench/results.json. */
+export interface BenchRow {
+  /** The module that measured it, e.g. 'client'. */
+  readonly benchmark: string
+  /** What was measured, e.g. 'session.get'. */
+  readonly case: string
+  /** Under which load, e.g. 'sequential' or '10 concurrent'. */
+  readonly mode: string
+  /** The median over rounds. */
+  readonly value: number
+  /** e.g. 'req/s' or 'ms'. */
+  readonly unit: string
+  /** value / the baseline's value (same benchmark and mode), when the row has a baseline. */
+  readonly ratio?: number
+  /** The case the ratio is relative to. */
+  readonly baseline?: string
+  /** The bar from the issue, when one applies to this row, and whether this run met it. */
+  readonly bar?: { readonly text: string; readonly pass: boolean }
+  /** Each round's figure, in the order the rounds ran. */
+  readonly rounds: readonly number[]
+  /** Anything else worth keeping in the JSON (connections opened, request counts, …). */
+  readonly details?: Readonly<Record<string, unknown>>
+}
+
+/** A benchmark: runs its cases against whatever it starts itself, cleans up, and returns its rows. */
+export interface BenchModule {
+  /** Short name, used in the table and to select modules with BENCH_ONLY. */
+  readonly name: string
+  readonly description: string
+  run(context: BenchContext): Promise<BenchRow[]>
+}

@@ -1,0 +1,259 @@
+import { Session } from '@spinup/client'
+import { Agent, Client, request } from 'undici'
+import type { BenchContext, BenchModule, BenchRow } from '../bench-module.js'
+import { type ChildServer, serverScript, startChildServer } from '../child-server.js'
+import { median, round } from '../stats.js'
+import { measureThroughput, type Send } from '../throughput.js'
+
+/**
+ * The same pool settings for the session and for the raw undici Agent it is compared with: the session's
+ * defaults (keep-alive 4 s, connect timeout 10 s, no limit on connections per origin), spelled out on both.
+ */
+const poolOptions = { keepAliveTimeout: 4_000, connectTimeout: 10_000 } as const
+const agentOptions: Agent.Options = {
+  keepAliveTimeout: poolOptions.keepAliveTimeout,
+  connections: null,
+  connect: { timeout: poolOptions.connectTimeout },
+}
+
+const BASELINE = 'undici.request'
+const SUBJECT = 'session.get'
+/** The bar from the issue: session.get at least this fraction of raw undici's throughput, in every mode. */
+const BAR = 0.95
+
+interface Mode {
+  readonly name: string
+  readonly concurrency: number
+}
+const modes: readonly Mode[] = [
+  { name: 'sequential', concurrency: 1 },
+  { name: '10 concurrent', concurrency: 10 },
+]
+
+/** A way of sending GET / and reading the whole body, with whatever it needs opened for one mode. */
+interface ClientCase {
+  readonly name: string
+  /** Why the case is in the table. */
+  readonly role: 'baseline' | 'subject' | 'context' | 'diagnostic'
+  open(origin: string): { send: Send; close(): Promise<void> }
+}
+
+function expectOk(status: number, caseName: string): void {
+  if (status !== 200) throw new Error(`${caseName}: expected status 200, got ${status}`)
+}
+
+const cases: readonly ClientCase[] = [
+  {
+    name: BASELINE,
+    role: 'baseline',
+    open(origin) {
+      const dispatcher = new Agent(agentOptions)
+      const url = `${origin}/`
+      return {
+        async send() {
+          const { statusCode, body } = await request(url, { dispatcher })
+          await body.arrayBuffer()
+          expectOk(statusCode, BASELINE)
+        },
+        close: () => dispatcher.close(),
+      }
+    },
+  },
+  {
+    name: SUBJECT,
+    role: 'subject',
+    open(origin) {
+      const session = new Session({ baseUrl: origin, ...poolOptions })
+      return {
+        async send() {
+          const res = await session.get('/')
+          expectOk(res.status, SUBJECT)
+        },
+        close: () => session.close(),
+      }
+    },
+  },
+  {
+    // Node 20's built-in fetch on its default global dispatcher, as most code under test uses it.
+    name: 'fetch',
+    role: 'context',
+    open(origin) {
+      const url = `${origin}/`
+      return {
+        async send() {
+          const res = await fetch(url)
+          await res.arrayBuffer()
+          expectOk(res.status, 'fetch')
+        },
+        close: async () => {},
+      }
+    },
+  },
+  {
+    // `reset: true` sends `connection: close`, so every request pays for a TCP handshake: what a client
+    // that never pools (or closes everything between requests) costs.
+    name: 'new connection per request',
+    role: 'context',
+    open(origin) {
+      const dispatcher = new Agent(agentOptions)
+      const url = `${origin}/`
+      return {
+        async send() {
+          const { statusCode, body } = await request(url, { dispatcher, reset: true })
+          await body.arrayBuffer()
+          expectOk(statusCode, 'new connection per request')
+        },
+        close: () => dispatcher.close(),
+      }
+    },
+  },
+  {
+    // Where session.get's overhead lives: the session's dispatcher alone (socket tracking, per-request
+    // context), without the request preparation, timeout and release wait of session.get.
+    name: 'undici.request on session.dispatcher',
+    role: 'diagnostic',
+    open(origin) {
+      const session = new Session({ baseUrl: origin, ...poolOptions })
+      const url = `${origin}/`
+      return {
+        async send() {
+          const { statusCode, body } = await request(url, { dispatcher: session.dispatcher })
+          await body.arrayBuffer()
+          expectOk(statusCode, 'undici.request on session.dispatcher')
+        },
+        close: () => session.close(),
+      }
+    },
+  },
+  {
+    // session.get without its per-request timer and AbortController (the session's default is 30 s).
+    name: 'session.get, timeout 0',
+    role: 'diagnostic',
+    open(origin) {
+      const session = new Session({ baseUrl: origin, timeout: 0, ...poolOptions })
+      return {
+        async send() {
+          const res = await session.get('/')
+          expectOk(res.status, 'session.get, timeout 0')
+        },
+        close: () => session.close(),
+      }
+    },
+  },
+]
+
+/** Reads the server's count of accepted connections over one kept-alive connection of its own. */
+function connectionCounter(origin: string) {
+  const client = new Client(origin, { keepAliveTimeout: 60_000 })
+  return {
+    async count(): Promise<number> {
+      const { body } = await request(`${origin}/__stats`, { dispatcher: client })
+      return ((await body.json()) as { connections: number }).connections
+    },
+    close: () => client.close(),
+  }
+}
+
+interface Slot {
+  readonly clientCase: ClientCase
+  readonly mode: Mode
+  readonly send: Send
+  readonly close: () => Promise<void>
+  readonly perSecond: number[]
+  readonly requests: number[]
+  readonly connectionsOpened: number[]
+}
+
+async function runClientBenchmark(context: BenchContext): Promise<BenchRow[]> {
+  const maxRequests = 1_000_000
+  let server: ChildServer | undefined
+  const slots: Slot[] = []
+  let counter: ReturnType<typeof connectionCounter> | undefined
+  try {
+    server = await startChildServer(serverScript('hello-server.mjs'))
+    context.log(`client: server process pid ${server.pid} on ${server.origin}`)
+    counter = connectionCounter(server.origin)
+    await counter.count()
+    for (const mode of modes) {
+      for (const clientCase of cases) {
+        const { send, close } = clientCase.open(server.origin)
+        slots.push({ clientCase, mode, send, close, perSecond: [], requests: [], connectionsOpened: [] })
+      }
+    }
+
+    const warmupMs = Math.min(300, context.sliceMs)
+    context.log(`client: warm-up, ${warmupMs} ms per case and mode`)
+    for (const slot of slots) {
+      await measureThroughput(slot.send, {
+        concurrency: slot.mode.concurrency,
+        durationMs: warmupMs,
+        maxRequests,
+      })
+    }
+
+    // Interleaved rounds, each starting at a different case, so drift in machine load (other processes,
+    // thermal limits, GC of earlier cases) spreads over every case instead of landing on one.
+    for (let r = 0; r < context.rounds; r++) {
+      context.log(`client: round ${r + 1}/${context.rounds}`)
+      const order = slots.map((_, i) => slots[(i + r * 3) % slots.length]!)
+      for (const slot of order) {
+        const before = await counter.count()
+        const result = await measureThroughput(slot.send, {
+          concurrency: slot.mode.concurrency,
+          durationMs: context.sliceMs,
+          maxRequests,
+        })
+        const after = await counter.count()
+        slot.perSecond.push(result.perSecond)
+        slot.requests.push(result.requests)
+        slot.connectionsOpened.push(after - before)
+      }
+    }
+  } finally {
+    await Promise.allSettled(slots.map((slot) => slot.close()))
+    await counter?.close()
+    await server?.stop()
+  }
+
+  const rows: BenchRow[] = []
+  for (const mode of modes) {
+    const inMode = slots.filter((slot) => slot.mode === mode)
+    const baseline = inMode.find((slot) => slot.clientCase.name === BASELINE)!
+    const baselineMedian = median(baseline.perSecond)
+    for (const slot of inMode) {
+      const value = median(slot.perSecond)
+      const ratio = value / baselineMedian
+      const pairedRatios = slot.perSecond.map((v, i) => round(v / baseline.perSecond[i]!))
+      rows.push({
+        benchmark: 'client',
+        case: slot.clientCase.name,
+        mode: mode.name,
+        value: round(value, 1),
+        unit: 'req/s',
+        ratio: round(ratio),
+        baseline: BASELINE,
+        ...(slot.clientCase.name === SUBJECT
+          ? { bar: { text: `≥ ${BAR}× ${BASELINE}`, pass: ratio >= BAR } }
+          : {}),
+        rounds: slot.perSecond.map((v) => round(v, 1)),
+        details: {
+          role: slot.clientCase.role,
+          concurrency: mode.concurrency,
+          requestsPerRound: slot.requests,
+          connectionsOpenedPerRound: slot.connectionsOpened,
+          ratioPerRound: pairedRatios,
+        },
+      })
+    }
+  }
+  return rows
+}
+
+/** session.get against raw undici.request, fetch and a fresh connection per request, on a server process. */
+export const clientBenchmark: BenchModule = {
+  name: 'client',
+  description:
+    'GET / with the body read, against a node:http server in a separate process: session.get vs undici.request ' +
+    'on an Agent with the same options, fetch, and a new connection per request; sequential and 10 concurrent.',
+  run: runClientBenchmark,
+}
