@@ -1,0 +1,40 @@
+import type { SocketCountFilter } from './socket-filter.js'
+
+/** The matchers of @spinup/matchers, as they appear on `expect(…)` once registered. */
+export interface SpinupMatchers<R = unknown> {
+  /**
+   * Exactly `count` sockets open now (idle or active), optionally only those to one origin or in one
+   * state. On failure, lists each counted socket: id, local → remote address, state, age, the request
+   * holding it and the line of the test that made it.
+   * @example expect(session).toHaveOpenSockets(0)
+   * @example expect(session).toHaveOpenSockets(1, { origin: api.url, state: 'idle' })
+   */
+  toHaveOpenSockets(count: number, filter?: SocketCountFilter): R
+  /**
+   * Exactly `count` pooled sockets that carry no request.
+   * @example expect(session).toHaveIdleSockets(1)
+   */
+  toHaveIdleSockets(count: number, filter?: Pick<SocketCountFilter, 'origin'>): R
+  /**
+   * Exactly `count` sockets held by a request: waiting for its response, or with a body not read to the end.
+   * @example expect(session).toHaveActiveSockets(0)
+   */
+  toHaveActiveSockets(count: number, filter?: Pick<SocketCountFilter, 'origin'>): R
+  /**
+   * A spinup Session has opened exactly `count` TCP connections since it was created (reuse).
+   * @example expect(session).toHaveOpenedConnections(1)
+   */
+  toHaveOpenedConnections(count: number): R
+  /**
+   * The server behind a @spinup/fixtures handle holds exactly `count` connections now, as it sees them.
+   * A close the client made reaches the server a moment later: poll for it.
+   * @example await expect.poll(() => api).toHaveOpenConnections(0)
+   */
+  toHaveOpenConnections(count: number): R
+}
+
+declare module 'vitest' {
+  // The type parameter must repeat vitest's declaration exactly for the interfaces to merge.
+  // biome-ignore lint/suspicious/noExplicitAny: vitest declares Matchers<T = any>.
+  interface Matchers<T = any> extends SpinupMatchers<void> {}
+}
