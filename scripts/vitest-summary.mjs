@@ -25,7 +25,7 @@ function finish(line, status, reasons = []) {
 
 if (!existsSync(reportPath)) {
   finish('vitest: no report, the test run did not finish', 1, [
-    `No vitest JSON report at ${reportPath}: vitest did not start, crashed, or the build before it failed.`,
+    `No vitest JSON report at ${reportPath}: vitest did not finish: it crashed, timed out, or never started because the build before it failed.`,
   ])
 }
 
