@@ -2,10 +2,13 @@ import { dirname, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CallSite } from './types.js'
 
-// Frames from this package, from undici and from Node itself never name the user's code.
-const ownDir = dirname(fileURLToPath(import.meta.url)) + sep
+// Frames from this package, from undici and from Node itself never name the user's code. Both src/ and
+// dist/ are ours: where a test runner applies source maps (vitest does for workspace packages), frames of
+// dist/*.js are reported at their src/*.ts origin.
+const packageRoot = dirname(dirname(fileURLToPath(import.meta.url))) + sep
 const ignoredFragments = [
-  ownDir,
+  `${packageRoot}src${sep}`,
+  `${packageRoot}dist${sep}`,
   `${sep}node_modules${sep}undici${sep}`,
   `${sep}undici@`,
   'node:',
