@@ -20,7 +20,7 @@ export class RequestContext {
   /** The socket carrying the request now, once undici has written it. */
   socket: import('node:net').Socket | undefined
   /** Clears the request's timeout and signal listener (set by the session for its own requests). */
-  timer: { clear(): void } | undefined
+  timer: { clear(): void; clearTimeout(): void } | undefined
   /** Resolves once undici has handed the connection back to the pool (see TrackedClient.whenReleased). */
   released: Promise<void> | undefined
 

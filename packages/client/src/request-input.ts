@@ -157,11 +157,11 @@ export function checkTimeout(timeout: unknown, where: string): number {
   return timeout
 }
 
-/** Turns `body` or `json` into what undici sends, and reports whether it can be sent again. */
+/** Turns `body` or `json` into what undici sends (setting content-type for `json`). */
 export function buildBody(
   init: RequestInit,
   headers: Record<string, string | string[]>,
-): { body: string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null; replayable: boolean } {
+): string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null {
   if (init.json !== undefined) {
     if (init.body !== undefined && init.body !== null) {
       throw new InvalidRequestError('Give either `body` or `json`, not both.')
@@ -169,14 +169,11 @@ export function buildBody(
     headers['content-type'] ??= 'application/json'
     const text = JSON.stringify(init.json)
     if (text === undefined) throw new InvalidRequestError(`json is not serialisable: ${describe(init.json)}.`)
-    return { body: text, replayable: true }
+    return text
   }
   const body = init.body ?? null
-  if (body === null || typeof body === 'string' || body instanceof Uint8Array)
-    return { body, replayable: true }
-  if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
-    return { body, replayable: false }
-  }
+  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return body
+  if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') return body
   throw new InvalidRequestError(
     `body must be a string, a Uint8Array/Buffer, a Readable or an async iterable, got ${describe(body)}. ` +
       'For an object, use `json` instead.',

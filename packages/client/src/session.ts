@@ -23,6 +23,7 @@ import {
 import { type ResponseHeaders, SessionResponse, StreamedResponse } from './response.js'
 import { SessionAgent } from './session-agent.js'
 import { SocketRegistry } from './socket-registry.js'
+import { isReplayable } from './stale-retry.js'
 import type { SessionStats, SocketRecord, SocketState } from './types.js'
 
 export interface SessionOptions {
@@ -270,14 +271,19 @@ export class Session {
     const resolved = resolveUrl(url, this.#base, init.query)
     if (this.#closed) throw new SessionClosedError(checkedMethod, resolved.href)
     const headers = buildHeaders(this.#headers, init.headers)
-    const { body, replayable } = buildBody(init, headers)
+    const body = buildBody(init, headers)
     const timeout = init.timeout === undefined ? this.#timeout : checkTimeout(init.timeout, 'timeout')
     if (init.signal !== undefined && !(init.signal instanceof AbortSignal)) {
       throw new InvalidRequestError(
         'signal must be an AbortSignal, e.g. AbortSignal.timeout(1000) or controller.signal.',
       )
     }
-    const context = new RequestContext(checkedMethod, resolved.href, replayable, stack)
+    const context = new RequestContext(
+      checkedMethod,
+      resolved.href,
+      isReplayable(checkedMethod, headers, body),
+      stack,
+    )
     const options: Dispatcher.RequestOptions = {
       origin: resolved.origin,
       path: resolved.pathname + resolved.search,
@@ -301,7 +307,11 @@ export class Session {
     }
     try {
       const response = await this.#agent.request(options)
-      if (streaming) context.timer?.clear()
+      if (streaming) {
+        // The timeout covers a stream until its headers; the caller's signal, until its body is done.
+        context.timer?.clearTimeout()
+        response.body.once('close', () => context.timer?.clear())
+      }
       return response
     } catch (err) {
       context.timer?.clear()
@@ -312,7 +322,8 @@ export class Session {
   /** Turns an undici rejection into spinup's error, once the socket it destroyed is really closed. */
   async #failure(prepared: Prepared, err: unknown): Promise<unknown> {
     const socket = prepared.context.socket
-    if (socket?.destroyed && !socket.closed) {
+    if (socket?.destroyed && this.#registry.get(socket)) {
+      // Still registered: its 'close' is yet to come, and the registry's listener runs before ours.
       await new Promise<void>((resolve) => socket.once('close', () => resolve()))
     }
     const reason = (prepared.options.signal as AbortSignal | undefined)?.reason
@@ -327,7 +338,7 @@ function armAbort(
   prepared: Prepared,
   timeout: number,
   signal: AbortSignal | undefined,
-): { clear(): void } {
+): { clear(): void; clearTimeout(): void } {
   const { method } = prepared
   const href = prepared.url.href
   const timer =
@@ -340,6 +351,9 @@ function armAbort(
     clear() {
       if (timer) clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
+    },
+    clearTimeout() {
+      if (timer) clearTimeout(timer)
     },
   }
 }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import { Client, type Dispatcher, type Pool } from 'undici'
+import { Client, type Dispatcher, errors, type Pool } from 'undici'
 import { StaleConnectionError } from './errors.js'
 import { attachContext, contextOf, RequestContext } from './request-context.js'
 import type { LiveSocket, SocketRegistry } from './socket-registry.js'
@@ -78,20 +78,31 @@ export class TrackedClient extends Client {
   #hooks(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler, context: RequestContext) {
     const registry = this.#owner.registry
     let live: LiveSocket | undefined
+    let settled = false
     const finish = () => {
+      settled = true
       if (live && live.request === context) live.request = undefined
     }
     return {
-      start: () => {
+      start: (abort: (reason?: Error) => void) => {
         live = this.#live
-        if (!live || live.socket.destroyed) return
+        if (!live || live.socket.destroyed) return abort
+        const socket = live.socket
         live.requestsServed++
         if (live.requestsServed > 1) {
           context.reusedSocket = true
           registry.reused++
         }
         live.request = context
-        context.socket = live.socket
+        context.socket = socket
+        return (reason?: Error) => {
+          if (settled || socket.destroyed) return abort(reason)
+          // Fail the request by destroying its socket with the reason, not through undici's abort. undici
+          // ends the socket with an informational error that leaves the aborted request queued, and the
+          // client then opens a new connection for it before it notices the abort (undici 7.30): a phantom
+          // connection after every abort or timeout. An error on the socket takes the request off the queue.
+          socket.destroy(reason ?? new errors.RequestAbortedError())
+        }
       },
       responseStart: () => {
         context.responseStarted = true

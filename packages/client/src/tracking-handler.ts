@@ -2,8 +2,11 @@ import type { Dispatcher } from 'undici'
 
 /** What a TrackedClient wants to hear about one request as undici runs it. */
 export interface RequestHooks {
-  /** undici is about to write the request on the client's socket. */
-  start(): void
+  /**
+   * undici is about to write the request on the client's socket. Receives undici's abort function and
+   * returns the one the caller's handler should get.
+   */
+  start(abort: (reason?: Error) => void): (reason?: Error) => void
   /** Response headers arrived. */
   responseStart(): void
   /** The response completed. */
@@ -16,6 +19,7 @@ export interface RequestHooks {
 }
 
 type AnyHandler = Dispatcher.DispatchHandler & Record<string, unknown>
+type Method = (...args: unknown[]) => unknown
 
 /**
  * Wraps a dispatch handler so the hooks run before the caller's handler hears each event. undici accepts
@@ -27,79 +31,80 @@ export function trackHandler(
   hooks: RequestHooks,
 ): Dispatcher.DispatchHandler {
   const inner = handler as AnyHandler
+  const call = (name: string, ...args: unknown[]) => (inner[name] as Method | undefined)?.apply(inner, args)
   if (typeof inner.onRequestStart === 'function') {
-    return {
+    // The caller gets a controller whose abort() goes through the hooks; everything else is undici's.
+    let facade: Dispatcher.DispatchController | undefined
+    const controllerFor = (controller: Dispatcher.DispatchController) => {
+      if (!facade) {
+        const abort = hooks.start((reason) => controller.abort(reason ?? new Error('aborted')))
+        facade = Object.create(controller, {
+          abort: { value: (reason: Error) => abort(reason) },
+        }) as Dispatcher.DispatchController
+      }
+      return facade
+    }
+    const modern: Dispatcher.DispatchHandler = {
       onRequestStart(controller, context) {
-        hooks.start()
-        return inner.onRequestStart?.(controller, context)
+        call('onRequestStart', controllerFor(controller), context)
       },
       onRequestUpgrade(controller, statusCode, headers, socket) {
         hooks.end()
-        return inner.onRequestUpgrade?.(controller, statusCode, headers, socket)
+        call('onRequestUpgrade', controllerFor(controller), statusCode, headers, socket)
       },
       onResponseStart(controller, statusCode, headers, statusMessage) {
         hooks.responseStart()
-        return inner.onResponseStart?.(controller, statusCode, headers, statusMessage)
+        call('onResponseStart', controllerFor(controller), statusCode, headers, statusMessage)
       },
       onResponseData(controller, chunk) {
-        return inner.onResponseData?.(controller, chunk)
+        call('onResponseData', controllerFor(controller), chunk)
       },
       onResponseEnd(controller, trailers) {
         hooks.end()
-        return inner.onResponseEnd?.(controller, trailers)
+        call('onResponseEnd', controllerFor(controller), trailers)
       },
       onResponseError(controller, err) {
         const reported = hooks.error(err)
-        if (reported) return inner.onResponseError?.(controller, reported)
+        if (reported) call('onResponseError', controllerFor(controller), reported)
       },
-    } satisfies Dispatcher.DispatchHandler
+    }
+    return modern
   }
   const legacy = {
     onConnect(abort: (err?: Error) => void, context?: object) {
-      hooks.start()
-      return (inner.onConnect as ((a: typeof abort, c?: object) => void) | undefined)?.call(
-        inner,
-        abort,
-        context,
-      )
+      return call('onConnect', hooks.start(abort), context)
     },
     onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string) {
       hooks.responseStart()
-      const onHeaders = inner.onHeaders as ((...args: unknown[]) => boolean) | undefined
-      return onHeaders ? onHeaders.call(inner, statusCode, headers, resume, statusText) : true
+      return typeof inner.onHeaders === 'function'
+        ? call('onHeaders', statusCode, headers, resume, statusText)
+        : true
     },
     onData(chunk: Buffer) {
-      const onData = inner.onData as ((chunk: Buffer) => boolean) | undefined
-      return onData ? onData.call(inner, chunk) : true
+      return typeof inner.onData === 'function' ? call('onData', chunk) : true
     },
     onComplete(trailers: unknown) {
       hooks.end()
-      return (inner.onComplete as ((t: unknown) => void) | undefined)?.call(inner, trailers)
+      return call('onComplete', trailers)
     },
     onError(err: Error) {
       const reported = hooks.error(err)
       if (!reported) return
-      const onError = inner.onError as ((err: Error) => void) | undefined
-      if (!onError) throw reported
-      return onError.call(inner, reported)
+      if (typeof inner.onError !== 'function') throw reported
+      return call('onError', reported)
     },
     onUpgrade(statusCode: number, headers: unknown, socket: unknown) {
       hooks.end()
-      return (inner.onUpgrade as ((...args: unknown[]) => void) | undefined)?.call(
-        inner,
-        statusCode,
-        headers,
-        socket,
-      )
+      return call('onUpgrade', statusCode, headers, socket)
     },
     onResponseStarted() {
-      return (inner.onResponseStarted as (() => void) | undefined)?.call(inner)
+      return call('onResponseStarted')
     },
     onBodySent(chunk: unknown) {
-      return (inner.onBodySent as ((chunk: unknown) => void) | undefined)?.call(inner, chunk)
+      return call('onBodySent', chunk)
     },
     onRequestSent() {
-      return (inner.onRequestSent as (() => void) | undefined)?.call(inner)
+      return call('onRequestSent')
     },
   }
   return legacy as unknown as Dispatcher.DispatchHandler

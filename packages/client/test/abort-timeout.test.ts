@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { osSockets, Session } from '../src/index.js'
+import { startTestServer, type TestServer } from './support/test-server.js'
+
+/** A server that accepts requests and never answers them. */
+let server: TestServer
+let session: Session
+let received: Promise<void>
+
+beforeEach(async () => {
+  let arrived!: () => void
+  received = new Promise((resolve) => {
+    arrived = resolve
+  })
+  server = await startTestServer(() => arrived())
+  session = new Session({ baseUrl: server.url })
+})
+afterEach(async () => {
+  await session.close()
+  await server.close()
+})
+
+const establishedTo = (port: number) =>
+  osSockets({ remotePort: port }).filter((s) => s.state === 'ESTABLISHED')
+
+test('a request aborted through its signal destroys its socket, and the server sees the close', async () => {
+  const controller = new AbortController()
+  const pending = session.get('/slow', { signal: controller.signal })
+  await received
+  expect(session.sockets()).toMatchObject([
+    { state: 'active', request: { method: 'GET', responseStarted: false } },
+  ])
+
+  controller.abort()
+  const error = await pending.catch((err: unknown) => err)
+  expect(error).toMatchObject({ name: 'AbortError', code: 'SPINUP_ABORTED' })
+  // Once the rejection is observed the socket is gone from the session and from the OS.
+  expect(session.sockets()).toEqual([])
+  expect(establishedTo(server.port)).toHaveLength(0)
+  await server.connections[0]!.closed
+  expect(session.stats()).toMatchObject({ opened: 1, closed: 1, open: 0 })
+
+  // No connection opens on its own after the abort (undici alone opens one for the aborted request):
+  // the next connection the server accepts is the one the next request makes.
+  const sentAt = Date.now()
+  const next = session.get('/after', { timeout: 50 })
+  await expect(next).rejects.toMatchObject({ code: 'SPINUP_TIMEOUT' })
+  expect(server.connections).toHaveLength(2)
+  expect(server.connections[1]!.acceptedAt).toBeGreaterThanOrEqual(sentAt)
+})
+
+test('a request past its timeout destroys its socket with a timeout error', async () => {
+  const error = await session.get('/slow', { timeout: 50 }).catch((err: unknown) => err)
+  expect(error).toMatchObject({ name: 'TimeoutError', code: 'SPINUP_TIMEOUT', timeout: 50 })
+  expect((error as Error).message).toMatch(/timed out after 50 ms/)
+  expect(session.sockets()).toEqual([])
+  expect(establishedTo(server.port)).toHaveLength(0)
+  await server.connections[0]!.closed
+})
+
+test('the Session timeout applies when the request gives none', async () => {
+  const quick = new Session({ baseUrl: server.url, timeout: 30 })
+  try {
+    await expect(quick.get('/slow')).rejects.toMatchObject({ code: 'SPINUP_TIMEOUT', timeout: 30 })
+    await server.connections[0]!.closed
+  } finally {
+    await quick.close()
+  }
+})
+
+test('an already-aborted signal rejects before any socket opens', async () => {
+  await expect(session.get('/slow', { signal: AbortSignal.abort() })).rejects.toMatchObject({
+    code: 'SPINUP_ABORTED',
+  })
+  expect(server.connections).toHaveLength(0)
+})
+
+test('aborting a streamed response mid-body closes its socket', async () => {
+  const streaming = await startTestServer((_req, res) => {
+    res.writeHead(200)
+    res.write('part')
+  })
+  try {
+    const controller = new AbortController()
+    const res = await session.stream(`${streaming.url}/s`, { signal: controller.signal })
+    expect(session.sockets({ origin: streaming.url })).toMatchObject([{ state: 'active' }])
+    controller.abort()
+    await expect(res.text()).rejects.toThrow()
+    await streaming.connections[0]!.closed
+    expect(session.sockets({ origin: streaming.url })).toEqual([])
+  } finally {
+    await streaming.close()
+  }
+})

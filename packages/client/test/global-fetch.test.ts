@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { osSockets, Session } from '../src/index.js'
+import { startTestServer, type TestServer } from './support/test-server.js'
+
+let server: TestServer
+let session: Session
+
+beforeEach(async () => {
+  server = await startTestServer((req, res) => {
+    if (req.url === '/hold') res.write('part of a body that never ends')
+    else res.end(`fetched ${req.url}`)
+  })
+  session = new Session()
+})
+afterEach(async () => {
+  await session.close()
+  await server.close()
+})
+
+test("Node's built-in fetch, routed through a session, is counted and closed by it", async () => {
+  const route = session.routeGlobalFetch()
+  try {
+    // The code under test calls the global fetch, unaware of spinup.
+    const res = await globalThis.fetch(`${server.url}/from-app`)
+    expect(await res.text()).toBe('fetched /from-app')
+    expect(session.stats()).toMatchObject({ requests: 1, opened: 1 })
+    expect(session.sockets()).toMatchObject([{ origin: server.url, requestsServed: 1 }])
+
+    await session.closeAllConnections()
+    expect(osSockets({ remotePort: server.port })).toHaveLength(0)
+    await server.connections[0]!.closed
+  } finally {
+    route.restore()
+  }
+
+  // Restored: fetch goes through Node's own dispatcher again, and the session sees nothing of it.
+  const after = await globalThis.fetch(`${server.url}/after`, { headers: { connection: 'close' } })
+  expect(await after.text()).toBe('fetched /after')
+  expect(session.stats().requests).toBe(1)
+})
+
+test('`using` restores the global fetch at the end of the block', async () => {
+  {
+    using _route = session.routeGlobalFetch()
+    await (await fetch(`${server.url}/inside`)).text()
+  }
+  await (await fetch(`${server.url}/outside`, { headers: { connection: 'close' } })).text()
+  expect(session.stats().requests).toBe(1)
+})
+
+test('a request through session.dispatcher names its call site', async () => {
+  const { request } = await import('undici')
+  const res = await request(`${server.url}/hold`, { dispatcher: session.dispatcher })
+  const sockets = session.sockets()
+  expect(sockets).toMatchObject([{ state: 'active', request: { method: 'GET', url: `${server.url}/hold` } }])
+  expect(sockets[0]?.request?.callSite?.location).toMatch(/global-fetch\.test\.ts:\d+:\d+$/)
+  res.body.on('error', () => {}).destroy()
+  await server.connections[0]!.closed
+  expect(session.sockets()).toEqual([])
+})
