@@ -20,14 +20,19 @@ export interface BenchRow {
   readonly value: number
   /** e.g. 'req/s' or 'ms'. */
   readonly unit: string
-  /** value / the baseline's value (same benchmark and mode), when the row has a baseline. */
+  /**
+   * Relative to the baseline case of the same benchmark and mode: the median over rounds of
+   * (this case / the baseline in the same round), so load that hits one round hits both sides.
+   */
   readonly ratio?: number
   /** The case the ratio is relative to. */
   readonly baseline?: string
   /** The bar from the issue, when one applies to this row, and whether this run met it. */
   readonly bar?: { readonly text: string; readonly pass: boolean }
-  /** Each round's figure, in the order the rounds ran. */
+  /** The figures the median was taken over, in the order they were measured (one per round, or one per event). */
   readonly rounds: readonly number[]
+  /** A short remark for the table (CPU per request, connections used, …). */
+  readonly note?: string
   /** Anything else worth keeping in the JSON (connections opened, request counts, …). */
   readonly details?: Readonly<Record<string, unknown>>
 }

@@ -3,8 +3,8 @@
  * writes the same to bench/results.json. Speed is only ever compared within one run (ratios to a baseline
  * measured alongside), never against fixed numbers.
  *
- * Environment: BENCH_ONLY=client,fixtures (a subset of modules), BENCH_ROUNDS (default 5),
- * BENCH_SLICE_MS (default 300: how long each case runs per round).
+ * Environment: BENCH_ONLY=client,fixtures (a subset of modules), BENCH_ROUNDS (default 12),
+ * BENCH_SLICE_MS (default 100: how long each case runs per round).
  */
 
 import type { BenchContext, BenchRow } from './bench-module.js'
@@ -35,8 +35,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 process.once('exit', killAllChildServers)
 
 async function main(): Promise<void> {
-  const rounds = positiveInteger('BENCH_ROUNDS', 5, 50)
-  const sliceMs = positiveInteger('BENCH_SLICE_MS', 300, 10_000)
+  const rounds = positiveInteger('BENCH_ROUNDS', 12, 50)
+  const sliceMs = positiveInteger('BENCH_SLICE_MS', 100, 10_000)
   const only = process.env.BENCH_ONLY?.split(',')
     .map((name) => name.trim())
     .filter(Boolean)

@@ -1,6 +1,6 @@
 import type { BenchRow } from './bench-module.js'
 
-const columns = ['benchmark', 'case', 'mode', 'value', 'ratio', 'bar'] as const
+const columns = ['benchmark', 'case', 'mode', 'value', 'ratio', 'bar', 'note'] as const
 
 /** Formats a figure with thousands separators, and decimals only where they carry information. */
 export function formatValue(value: number, unit: string): string {
@@ -15,13 +15,14 @@ export function formatTable(rows: readonly BenchRow[]): string {
     case: row.case,
     mode: row.mode,
     value: formatValue(row.value, row.unit),
-    ratio: row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}× ${row.baseline ?? ''}`.trimEnd(),
-    bar: row.bar ? `${row.bar.text} ${row.bar.pass ? 'ok' : 'MISSED'}` : '',
+    ratio: row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`,
+    bar: row.bar ? `${row.bar.text}: ${row.bar.pass ? 'ok' : 'MISSED'}` : '',
+    note: row.note ?? '',
   }))
   const widths = Object.fromEntries(
     columns.map((column) => [column, Math.max(column.length, ...cells.map((cell) => cell[column].length))]),
   ) as Record<(typeof columns)[number], number>
-  const rightAligned = new Set<string>(['value'])
+  const rightAligned = new Set<string>(['value', 'ratio'])
   const line = (cell: Record<(typeof columns)[number], string>) =>
     columns
       .map((column) =>
@@ -43,5 +44,14 @@ export function formatTable(rows: readonly BenchRow[]): string {
     previous = group
     body.push(line(cell))
   }
-  return [header, rule, ...body].join('\n')
+  const baselines = [
+    ...new Set(rows.filter((row) => row.baseline).map((row) => `${row.benchmark}: ${row.baseline}`)),
+  ]
+  const legend = baselines.length
+    ? [
+        '',
+        `ratio = median over rounds of (case / baseline in the same round); baseline: ${baselines.join('; ')}`,
+      ]
+    : []
+  return [header, rule, ...body, ...legend].join('\n')
 }

@@ -161,7 +161,11 @@ interface Slot {
   readonly close: () => Promise<void>
   readonly perSecond: number[]
   readonly requests: number[]
+  /** Microseconds of this process's CPU (user + system) per request, per round. */
+  readonly cpuPerRequest: number[]
   readonly connectionsOpened: number[]
+  /** Connections the server accepted from this case during its warm-up: the pool it settled on. */
+  warmupConnections: number
 }
 
 async function runClientBenchmark(context: BenchContext): Promise<BenchRow[]> {
@@ -177,36 +181,55 @@ async function runClientBenchmark(context: BenchContext): Promise<BenchRow[]> {
     for (const mode of modes) {
       for (const clientCase of cases) {
         const { send, close } = clientCase.open(server.origin)
-        slots.push({ clientCase, mode, send, close, perSecond: [], requests: [], connectionsOpened: [] })
+        slots.push({
+          clientCase,
+          mode,
+          send,
+          close,
+          perSecond: [],
+          requests: [],
+          cpuPerRequest: [],
+          connectionsOpened: [],
+          warmupConnections: 0,
+        })
       }
     }
 
-    const warmupMs = Math.min(300, context.sliceMs)
+    const warmupMs = 300
     context.log(`client: warm-up, ${warmupMs} ms per case and mode`)
     for (const slot of slots) {
+      const before = await counter.count()
       await measureThroughput(slot.send, {
         concurrency: slot.mode.concurrency,
         durationMs: warmupMs,
         maxRequests,
       })
+      slot.warmupConnections = (await counter.count()) - before
     }
 
-    // Interleaved rounds, each starting at a different case, so drift in machine load (other processes,
-    // thermal limits, GC of earlier cases) spreads over every case instead of landing on one.
+    // Interleaved rounds: in each round every case runs once per mode, in an order that shifts from round
+    // to round, so drift in machine load (other processes, GC of earlier cases) spreads over every case
+    // instead of landing on one. Many short slices beat a few long ones on a shared machine.
     for (let r = 0; r < context.rounds; r++) {
       context.log(`client: round ${r + 1}/${context.rounds}`)
-      const order = slots.map((_, i) => slots[(i + r * 3) % slots.length]!)
-      for (const slot of order) {
-        const before = await counter.count()
-        const result = await measureThroughput(slot.send, {
-          concurrency: slot.mode.concurrency,
-          durationMs: context.sliceMs,
-          maxRequests,
-        })
-        const after = await counter.count()
-        slot.perSecond.push(result.perSecond)
-        slot.requests.push(result.requests)
-        slot.connectionsOpened.push(after - before)
+      for (const mode of modes) {
+        const inMode = slots.filter((slot) => slot.mode === mode)
+        const order = inMode.map((_, i) => inMode[(i + r) % inMode.length]!)
+        for (const slot of order) {
+          const before = await counter.count()
+          const cpuBefore = process.cpuUsage()
+          const result = await measureThroughput(slot.send, {
+            concurrency: mode.concurrency,
+            durationMs: context.sliceMs,
+            maxRequests,
+          })
+          const cpu = process.cpuUsage(cpuBefore)
+          const after = await counter.count()
+          slot.perSecond.push(result.perSecond)
+          slot.requests.push(result.requests)
+          slot.cpuPerRequest.push((cpu.user + cpu.system) / result.requests)
+          slot.connectionsOpened.push(after - before)
+        }
       }
     }
   } finally {
@@ -219,11 +242,16 @@ async function runClientBenchmark(context: BenchContext): Promise<BenchRow[]> {
   for (const mode of modes) {
     const inMode = slots.filter((slot) => slot.mode === mode)
     const baseline = inMode.find((slot) => slot.clientCase.name === BASELINE)!
-    const baselineMedian = median(baseline.perSecond)
     for (const slot of inMode) {
       const value = median(slot.perSecond)
-      const ratio = value / baselineMedian
-      const pairedRatios = slot.perSecond.map((v, i) => round(v / baseline.perSecond[i]!))
+      const pairedRatios = slot.perSecond.map((v, i) => v / baseline.perSecond[i]!)
+      const ratio = median(pairedRatios)
+      const opened = slot.connectionsOpened.reduce((a, b) => a + b, 0)
+      const requests = slot.requests.reduce((a, b) => a + b, 0)
+      const connections =
+        opened > requests / 2
+          ? 'a connection per request'
+          : `${slot.warmupConnections + opened} connection(s)`
       rows.push({
         benchmark: 'client',
         case: slot.clientCase.name,
@@ -236,12 +264,15 @@ async function runClientBenchmark(context: BenchContext): Promise<BenchRow[]> {
           ? { bar: { text: `≥ ${BAR}× ${BASELINE}`, pass: ratio >= BAR } }
           : {}),
         rounds: slot.perSecond.map((v) => round(v, 1)),
+        note: `${Math.round(median(slot.cpuPerRequest))} µs CPU/req, ${connections}`,
         details: {
           role: slot.clientCase.role,
           concurrency: mode.concurrency,
           requestsPerRound: slot.requests,
+          clientCpuMicrosPerRequest: slot.cpuPerRequest.map((v) => round(v, 1)),
+          connectionsOpenedInWarmup: slot.warmupConnections,
           connectionsOpenedPerRound: slot.connectionsOpened,
-          ratioPerRound: pairedRatios,
+          ratioPerRound: pairedRatios.map((v) => round(v)),
         },
       })
     }

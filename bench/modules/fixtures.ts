@@ -1,17 +1,212 @@
-import type { BenchModule, BenchRow } from '../bench-module.js'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Session } from '@spinup/client'
+import { type ReadyCheck, type RunningServer, startServer } from '@spinup/fixtures'
+import { Client } from 'undici'
+import type { BenchContext, BenchModule, BenchRow } from '../bench-module.js'
+import { serverScript } from '../child-server.js'
+import { median, round } from '../stats.js'
+
+/** The bars from the issue. */
+const CYCLE_BAR = 1.3
+const READY_BAR_MS = 5
+
+const payload = Buffer.from(JSON.stringify({ ok: true }))
+function listener(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': payload.length })
+  res.end(payload)
+}
+
+/** One test's worth of server by hand: listen on port 0, one request on its own connection, close both. */
+async function bareCycle(): Promise<void> {
+  const server = createServer(listener)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const client = new Client(`http://127.0.0.1:${port}`)
+  try {
+    const { statusCode, body } = await client.request({ method: 'GET', path: '/' })
+    await body.arrayBuffer()
+    if (statusCode !== 200) throw new Error(`bare cycle: expected 200, got ${statusCode}`)
+  } finally {
+    await client.close()
+    // Resolves once every connection the server accepted has closed.
+    await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())))
+  }
+}
 
 /**
- * Placeholder for the fixtures benchmark (issue 3): the per-test cost of startServer/useServer (start, one
- * request, stop) against a bare http.createServer().listen(0) / one request / close, and the readiness
- * latency of a process server against the moment its process starts listening (bench/servers/
- * hello-server.mjs prints that moment). It needs @spinup/fixtures' startServer, which is not there yet.
+ * What useServer() does around one test, through the public API (useServer itself needs vitest hooks):
+ * startServer, a Session on its origin, the test's one request, the leak check (active sockets), then
+ * closeAllConnections(), stop() (which resolves once every server-side socket is closed and the port
+ * is free) and session.close().
  */
+async function fixtureCycle(): Promise<void> {
+  const server = await startServer(listener)
+  const session = new Session({ baseUrl: server.origin })
+  try {
+    const res = await session.get('/')
+    if (res.status !== 200) throw new Error(`startServer cycle: expected 200, got ${res.status}`)
+    if (session.sockets({ state: 'active' }).length > 0) throw new Error('startServer cycle: a socket leaked')
+  } finally {
+    await session.closeAllConnections()
+    await server.stop()
+    await session.close()
+  }
+}
+
+/** Runs `cycle` back to back for `durationMs` (at most `maxCycles`); returns the mean ms per cycle. */
+async function msPerCycle(
+  cycle: () => Promise<void>,
+  durationMs: number,
+  maxCycles: number,
+): Promise<number> {
+  const begin = performance.now()
+  let cycles = 0
+  while (cycles < maxCycles && performance.now() - begin < durationMs) {
+    await cycle()
+    cycles++
+  }
+  return (performance.now() - begin) / cycles
+}
+
+async function measureCycles(context: BenchContext): Promise<BenchRow[]> {
+  const cases = [
+    { name: 'bare createServer+request+close', cycle: bareCycle, perCycle: [] as number[] },
+    { name: 'startServer+Session (useServer per test)', cycle: fixtureCycle, perCycle: [] as number[] },
+  ]
+  const maxCycles = 10_000
+  context.log('fixtures: in-process per-test cycle, warm-up')
+  for (const c of cases) await msPerCycle(c.cycle, 300, maxCycles)
+  for (let r = 0; r < context.rounds; r++) {
+    const order = r % 2 === 0 ? cases : [...cases].reverse()
+    for (const c of order) c.perCycle.push(await msPerCycle(c.cycle, context.sliceMs, maxCycles))
+  }
+  const [bare, fixture] = cases as [(typeof cases)[0], (typeof cases)[0]]
+  const bareMedian = median(bare.perCycle)
+  return cases.map((c) => {
+    const ratio = median(c.perCycle.map((v, i) => v / bare.perCycle[i]!))
+    return {
+      benchmark: 'fixtures',
+      case: c.name,
+      mode: 'in-process, per test',
+      value: round(median(c.perCycle), 3),
+      unit: 'ms',
+      ratio: round(ratio),
+      baseline: 'bare',
+      ...(c === fixture ? { bar: { text: `≤ ${CYCLE_BAR}× bare`, pass: ratio <= CYCLE_BAR } } : {}),
+      rounds: c.perCycle.map((v) => round(v, 3)),
+      note: c === bare ? '' : `+${round(median(c.perCycle) - bareMedian, 2)} ms per test`,
+      details: { ratioPerRound: c.perCycle.map((v, i) => round(v / bare.perCycle[i]!)) },
+    }
+  })
+}
+
+interface ReadinessSample {
+  /** From calling startServer to the process's 'listening' callback. */
+  readonly toListening: number
+  /** From the 'listening' callback to startServer resolving: how late readiness was noticed. */
+  readonly listeningToReady: number
+}
+
+function epochMs(): number {
+  return performance.timeOrigin + performance.now()
+}
+
+async function startOnce(ready: ReadyCheck, dir: string, index: number): Promise<ReadinessSample> {
+  const file = join(dir, `listening-${index}`)
+  const started = epochMs()
+  let server: RunningServer | undefined
+  try {
+    server = await startServer({
+      command: process.execPath,
+      args: [serverScript('hello-server.mjs')],
+      env: { LISTENING_FILE: file },
+      ready,
+    })
+    const readyAt = epochMs()
+    const match = /^listening (\d+) ([\d.]+)/.exec(await readFile(file, 'utf8'))
+    if (!match || Number(match[1]) !== server.port) {
+      throw new Error(
+        `readiness benchmark: the server process reported no listening line for port ${server.port}`,
+      )
+    }
+    const listeningAt = Number(match[2])
+    return { toListening: listeningAt - started, listeningToReady: readyAt - listeningAt }
+  } finally {
+    await server?.stop()
+  }
+}
+
+async function measureReadiness(context: BenchContext): Promise<BenchRow[]> {
+  const checks: { name: string; ready: ReadyCheck; samples: ReadinessSample[] }[] = [
+    { name: "ready: 'tcp' (default)", ready: 'tcp', samples: [] },
+    { name: "ready: { path: '/' }", ready: { path: '/' }, samples: [] },
+    { name: 'ready: /^listening/', ready: /^listening/, samples: [] },
+  ]
+  const perRound = 1
+  const dir = await mkdtemp(join(tmpdir(), 'spinup-bench-'))
+  try {
+    context.log('fixtures: process readiness, warm-up')
+    await startOnce('tcp', dir, -1)
+    let index = 0
+    for (let r = 0; r < context.rounds; r++) {
+      context.log(`fixtures: process readiness, round ${r + 1}/${context.rounds}`)
+      for (let c = 0; c < checks.length; c++) {
+        const check = checks[(c + r) % checks.length]!
+        for (let i = 0; i < perRound; i++) check.samples.push(await startOnce(check.ready, dir, index++))
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  const all = checks.flatMap((check) => check.samples.map((s) => s.toListening))
+  const rows: BenchRow[] = [
+    {
+      benchmark: 'fixtures',
+      case: 'node process: spawn → listening',
+      mode: 'process server',
+      value: round(median(all), 2),
+      unit: 'ms',
+      rounds: all.map((v) => round(v, 2)),
+      note: 'what readiness can not beat',
+      details: { samples: 'one per start, every readiness check' },
+    },
+  ]
+  for (const check of checks) {
+    const latency = median(check.samples.map((s) => s.listeningToReady))
+    rows.push({
+      benchmark: 'fixtures',
+      case: check.name,
+      mode: 'listening → ready',
+      value: round(latency, 2),
+      unit: 'ms',
+      ...(check.ready === 'tcp'
+        ? { bar: { text: `≤ ${READY_BAR_MS} ms`, pass: latency <= READY_BAR_MS } }
+        : {}),
+      rounds: check.samples.map((s) => round(s.listeningToReady, 2)),
+      note: `max ${round(Math.max(...check.samples.map((s) => s.listeningToReady)), 1)} ms over ${check.samples.length} starts`,
+      details: {
+        samples: 'one per start',
+        spawnToListeningMs: check.samples.map((s) => round(s.toListening, 2)),
+      },
+    })
+  }
+  return rows
+}
+
+/** useServer's per-test cost against a bare server cycle, and how fast a process server is seen ready. */
 export const fixturesBenchmark: BenchModule = {
   name: 'fixtures',
   description:
-    'startServer per-test cost vs a bare server cycle; process readiness latency (not written yet).',
-  async run(context): Promise<BenchRow[]> {
-    context.log('fixtures: skipped, @spinup/fixtures has no startServer yet')
-    return []
+    'per-test cost of startServer+Session (what useServer does) vs a bare http server cycle; ' +
+    'readiness latency of a process server after it starts listening.',
+  async run(context) {
+    return [...(await measureCycles(context)), ...(await measureReadiness(context))]
   },
 }

@@ -6,8 +6,12 @@
 // On listening it prints one line: `listening <port> <epoch ms, fractional>`; the time is taken in the
 // 'listening' callback, so a readiness benchmark can compare it with the moment its probe succeeded.
 //
+// With LISTENING_FILE set, the same line is also written to that file, for runners that keep the
+// process's output to themselves (the fixtures benchmark starts it through startServer()).
+//
 // GET /__stats answers {"connections": N}, the TCP connections accepted so far, so a benchmark can tell how
 // many connections a case opened (ask twice over one kept-alive connection and subtract).
+import { writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 
 const body = Buffer.from(JSON.stringify({ ok: true, message: 'hello from the benchmark server' }))
@@ -35,7 +39,9 @@ server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', ()
   const at = performance.timeOrigin + performance.now()
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
-  process.stdout.write(`listening ${port} ${at.toFixed(3)}\n`)
+  const line = `listening ${port} ${at.toFixed(3)}\n`
+  if (process.env.LISTENING_FILE) writeFileSync(process.env.LISTENING_FILE, line)
+  process.stdout.write(line)
 })
 
 // Watchdog: if the benchmark dies without stopping us (SIGKILL), we are re-parented; exit then rather
