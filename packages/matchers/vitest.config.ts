@@ -4,8 +4,9 @@ export default defineProject({
   test: {
     name: 'matchers',
     include: ['test/**/*.test.ts'],
-    // The package's own setup entry, exactly as a user lists it (from source: tests run before a build).
-    setupFiles: ['./src/setup.ts'],
+    // The package's own setup entry, exactly as users list it: it resolves to the built dist/setup.js, so
+    // these tests also prove the `./setup` export (build first, as `pnpm test` does).
+    setupFiles: ['@spinup/matchers/setup'],
     testTimeout: 10_000,
   },
 })

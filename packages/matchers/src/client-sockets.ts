@@ -2,7 +2,7 @@ import type { Socket } from 'node:net'
 import { formatSocket, type SocketRecord, type SocketState } from '@spinup/client'
 import type { CheckedFilter } from './socket-filter.js'
 import type { HttpAgentLike, SessionLike, Target, UndiciStatsLike } from './targets.js'
-import { plural } from './text.js'
+import { code, plural } from './text.js'
 
 /** What a client-side target holds right now, split into the sockets a matcher counts and the rest. */
 export interface SocketCount {
@@ -60,8 +60,9 @@ export function sessionHints(records: readonly SocketRecord[], session = 'sessio
   if (streamed > 0) {
     hints.push(
       `${plural(streamed, 'socket is', 'sockets are')} held by a response whose body was never read to the ` +
-        'end. Read it (await res.text()) or dispose of it (await res.dispose(), or ' +
-        '`await using res = await session.stream(…)`), or use session.get(), which reads the body for you.',
+        `end. Read it (${code('await res.text()')}) or dispose of it (${code('await res.dispose()')}, or ` +
+        `${code('`await using res = await session.stream(…)`')}), or use ${code('session.get()')}, which ` +
+        'reads the body for you.',
     )
   }
   if (waiting > 0) {
@@ -73,7 +74,8 @@ export function sessionHints(records: readonly SocketRecord[], session = 'sessio
   if (idle > 0) {
     hints.push(
       `${plural(idle, 'idle socket is', 'idle sockets are')} kept alive for reuse: ` +
-        `await ${session}.closeAllConnections() closes them (useServer() does it after every test).`,
+        `${code(`await ${session}.closeAllConnections()`)} closes ${idle === 1 ? 'it' : 'them'} ` +
+        '(useServer() does it after every test).',
     )
   }
   return hints
@@ -122,13 +124,14 @@ function countUndiciSockets(
   if (active > 0) {
     hints.push(
       `${plural(active, 'connection is', 'connections are')} busy with a request; a response body that is ` +
-        'never read keeps its connection: read it (await body.text()) or discard it (await body.dump()).',
+        `never read keeps its connection: read it (${code('await body.text()')}) or discard it ` +
+        `(${code('await body.dump()')}).`,
     )
   }
   if (idle > 0) {
     hints.push(
       `${plural(idle, 'idle connection is', 'idle connections are')} kept alive for reuse: ` +
-        `await ${name}.close() closes them (and the ${name}).`,
+        `${code(`await ${name}.close()`)} closes ${idle === 1 ? 'it' : 'them'} (and the ${name}).`,
     )
   }
   return {
@@ -139,8 +142,9 @@ function countUndiciSockets(
     hints,
     note:
       "undici's stats count connections per origin; they cannot say which socket a request holds or which " +
-      'line of the test made it. A spinup Session can: send the requests through new Session({ baseUrl }), ' +
-      'or pass session.dispatcher where your code takes an undici dispatcher.',
+      'line of the test made it. A spinup Session can: send the requests through ' +
+      `${code('new Session({ baseUrl })')}, or pass ${code('session.dispatcher')} where your code takes an ` +
+      'undici dispatcher.',
   }
 }
 
@@ -174,12 +178,13 @@ function countHttpAgentSockets(agent: HttpAgentLike, filter: CheckedFilter): Soc
   if (active > 0) {
     hints.push(
       `${plural(active, 'socket is', 'sockets are')} in use; a response whose body is never read keeps its ` +
-        'socket: read it, or drain it with res.resume().',
+        `socket: read it, or drain it with ${code('res.resume()')}.`,
     )
   }
   if (idle > 0) {
     hints.push(
-      `${plural(idle, 'idle socket is', 'idle sockets are')} kept alive for reuse: agent.destroy() closes them.`,
+      `${plural(idle, 'idle socket is', 'idle sockets are')} kept alive for reuse: ` +
+        `${code('agent.destroy()')} closes ${idle === 1 ? 'it' : 'them'}.`,
     )
   }
   if (queued > 0) hints.push(`${plural(queued, 'request')} more wait for a free socket.`)
@@ -191,7 +196,7 @@ function countHttpAgentSockets(agent: HttpAgentLike, filter: CheckedFilter): Soc
     hints,
     note:
       'A node:http Agent keeps no record of when a socket opened or which line of the test made its request. ' +
-      'A spinup Session does: send the requests through new Session({ baseUrl }).',
+      `A spinup Session does: send the requests through ${code('new Session({ baseUrl })')}.`,
   }
 }
 

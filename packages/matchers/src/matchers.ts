@@ -6,7 +6,7 @@ import { MatcherUsageError } from './errors.js'
 import { countConnections } from './server-connections.js'
 import { type CheckedFilter, checkCount, checkFilter } from './socket-filter.js'
 import { classifyTarget, type Target, targetLabel } from './targets.js'
-import { indent, plural, wrap } from './text.js'
+import { code, indent, plural, wrap } from './text.js'
 
 /** What vitest wants back from a matcher. */
 export interface MatcherOutcome {
@@ -174,14 +174,14 @@ function openedMessage(
     sections.push(
       wrap(
         'Concurrent requests need a connection each, and a connection closed by the server or by ' +
-          'closeAllConnections() is replaced by a new one; sequential, awaited requests share one.',
+          `${code('closeAllConnections()')} is replaced by a new one; sequential, awaited requests share one.`,
         'Hint: ',
       ),
     )
   } else if (!isNot && stats.opened < expected) {
     sections.push(
       wrap(
-        'Requests reuse pooled keep-alive connections; await session.closeAllConnections() between ' +
+        `Requests reuse pooled keep-alive connections; ${code('await session.closeAllConnections()')} between ` +
           'requests makes the next one open a fresh connection.',
         'Hint: ',
       ),

@@ -1,6 +1,6 @@
 import { formatAge, formatSocket, type SocketRecord } from '@spinup/client'
 import { classifyTarget, type ServerConnectionLike, type ServerHandleLike } from './targets.js'
-import { indent, plural } from './text.js'
+import { code, indent, plural } from './text.js'
 
 /** The connections a server holds right now, as the server sees them. */
 export interface ConnectionCount {
@@ -43,10 +43,11 @@ export function countConnections(handle: ServerHandleLike, now = Date.now()): Co
     hints.push(
       (idleOfSession > 0
         ? `${plural(idleOfSession, 'idle connection is', 'idle connections are')} kept alive by api.session: ` +
-          'await api.session.closeAllConnections() closes them (useServer() does it after every test). '
+          `${code('await api.session.closeAllConnections()')} closes ${idleOfSession === 1 ? 'it' : 'them'} ` +
+          '(useServer() does it after every test). '
         : 'Idle keep-alive connections stay open until a client closes them. ') +
         'The server learns of a close a moment after the client made it, so wait for it: ' +
-        'await expect.poll(() => api).toHaveOpenConnections(0).',
+        `${code('await expect.poll(() => api).toHaveOpenConnections(0)')}.`,
     )
   }
   return { count: connections.length, origin: handleOrigin(handle), blocks, hints }

@@ -6,6 +6,11 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 /** Messages must read well in a terminal 100 columns wide. */
 export const MESSAGE_WIDTH = 100
 
+/** Keeps a code fragment on one line when a paragraph is wrapped (`await res.text()` never splits). */
+export function code(fragment: string): string {
+  return fragment.replace(/ /g, '\u00a0')
+}
+
 /**
  * Wraps a paragraph at spaces to `width` columns; `prefix` starts the first line and every later line is
  * indented to line up under the text after it (`Hint: …`).
@@ -25,7 +30,7 @@ export function wrap(text: string, prefix = '', width = MESSAGE_WIDTH): string {
     empty = false
   }
   lines.push(line)
-  return lines.join('\n')
+  return lines.join('\n').replace(/\u00a0/g, ' ')
 }
 
 /** Indents every line of a block. */

@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { routes } from './support/http-server.js'
+import { asyncFailureOf, failureOf, locationOf, normalize } from './support/normalize.js'
+import { type ServerHandle, startServerHandle } from './support/server-handle.js'
+
+// A stand-in with the shape of a @spinup/fixtures useServer() handle, on a real node:http server: the
+// matchers recognise a handle by shape, so they cannot tell the two apart (scripts/consumer/matchers runs
+// the same checks against the real useServer() from the packed tarballs).
+let api: ServerHandle
+const pending: Promise<unknown>[] = []
+
+beforeEach(async () => {
+  api = await startServerHandle(routes)
+})
+afterEach(async () => {
+  await api.close()
+  await Promise.all(pending.splice(0))
+})
+
+test('counts the connections the server holds, as the server sees them', async () => {
+  expect(api).toHaveOpenConnections(0)
+  await api.session.get('/hello')
+  // The client has its socket once the response is read; the server accepted it before answering.
+  expect(api).toHaveOpenConnections(1)
+  expect(api).not.toHaveOpenConnections(0)
+  expect(api.server.sockets.size).toBe(1)
+})
+
+test('a close the client makes reaches the server a moment later: expect.poll waits for it', async () => {
+  await api.session.get('/hello')
+  await api.session.closeAllConnections()
+  expect(api.session).toHaveOpenSockets(0)
+  await expect.poll(() => api, { timeout: 2_000, interval: 5 }).toHaveOpenConnections(0)
+  expect(api.server.sockets.size).toBe(0)
+})
+
+test('the message pairs each connection with its client socket: request, and the line that made it', async () => {
+  await api.session.get('/hello')
+  pending.push(api.session.get('/never').catch((error: unknown) => error)) // ← still in flight
+  await api.server.receivedRequests(2)
+  // A second client: the server sees its connection, the session knows nothing of it.
+  const response = await fetch(`${api.origin}/hello`)
+  await response.text()
+  const message = failureOf(() => expect(api).toHaveOpenConnections(1))
+  expect(message).toContain(locationOf(import.meta.url, '// ← still in flight'))
+  expect(normalize(message, { api: api.port })).toMatchInlineSnapshot(`
+    "expect(api).toHaveOpenConnections(1)
+
+    Expected 1 open connection on http://127.0.0.1:<api>, found 2, as the server sees them:
+      from 127.0.0.1:<port>  open <age>, 2 requests
+         GET /never  in flight for <age>
+         its client socket, in api.session:
+         #1 active 127.0.0.1:<port> → 127.0.0.1:<api>  open <age>, 2 requests
+            GET http://127.0.0.1:<api>/never  since <age>, waiting for the response
+            made at test/server-connections.test.ts:<line>
+      from 127.0.0.1:<port>  open <age>, 1 request, idle
+         not a socket of api.session: another client opened it
+
+    Hint: 1 request is still being answered: does the handler end every response? A client that stops
+          reading also keeps the request in flight.
+
+    Hint: Idle keep-alive connections stay open until a client closes them. The server learns of a close
+          a moment after the client made it, so wait for it:
+          await expect.poll(() => api).toHaveOpenConnections(0)."
+  `)
+})
+
+test('a connection from another client is named as such', async () => {
+  const response = await fetch(`${api.origin}/hello`)
+  await response.text()
+  const message = failureOf(() => expect(api).toHaveOpenConnections(0))
+  expect(normalize(message, { api: api.port })).toMatchInlineSnapshot(`
+    "expect(api).toHaveOpenConnections(0)
+
+    Expected 0 open connections on http://127.0.0.1:<api>, found 1, as the server sees them:
+      from 127.0.0.1:<port>  open <age>, 1 request, idle
+         not a socket of api.session: another client opened it
+
+    Hint: Idle keep-alive connections stay open until a client closes them. The server learns of a close
+          a moment after the client made it, so wait for it:
+          await expect.poll(() => api).toHaveOpenConnections(0)."
+  `)
+})
+
+test('.not, and poll giving up with the message', async () => {
+  const message = failureOf(() => expect(api).not.toHaveOpenConnections(0))
+  expect(normalize(message, { api: api.port })).toMatchInlineSnapshot(`
+    "expect(api).not.toHaveOpenConnections(0)
+
+    Expected not to find exactly 0 open connections on http://127.0.0.1:<api>, but found none."
+  `)
+  await api.session.get('/hello')
+  const polled = await asyncFailureOf(() =>
+    expect.poll(() => api, { timeout: 50, interval: 10 }).toHaveOpenConnections(0),
+  )
+  expect(polled).toContain('Expected 0 open connections on')
+})
+
+test('a handle read outside a test (its session throws) still reports the server side', async () => {
+  await api.session.get('/hello')
+  const handle = {
+    origin: api.origin,
+    connections: () => api.connections(),
+    get session(): never {
+      throw new Error('read outside a test')
+    },
+  }
+  expect(handle).toHaveOpenConnections(1)
+  expect(failureOf(() => expect(handle).toHaveOpenConnections(0))).not.toContain('api.session')
+})
+
+test('a connections() that returns a plain array is read too', async () => {
+  await api.session.get('/hello')
+  expect({ connections: () => api.connections().connections }).toHaveOpenConnections(1)
+})
