@@ -17,15 +17,22 @@ const ignoredFragments = [
 
 /**
  * The stack at the moment a request is made, kept unformatted: V8 builds the string only when `.stack` is
- * read, so capturing costs about a microsecond and formatting happens only when somebody asks.
+ * read, so formatting happens only when somebody asks.
  */
 export type CapturedStack = { readonly stack?: string }
 
-export function captureStack(): CapturedStack {
+/**
+ * Captures the stack below `caller` (the public method the user called, which must be on the stack), at
+ * most 12 frames. Walking frames is the cost (4 µs at this depth, 18 µs for 30 frames under a vitest
+ * runner, measured on Node 20), so the walk starts at the user's side of spinup and stops early: the
+ * user's line is the first frame, or a few frames below it when the call came through undici's API.
+ */
+// biome-ignore lint/complexity/noBannedTypes: V8's captureStackTrace takes any function as the cut-off.
+export function captureStack(caller: Function): CapturedStack {
   const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 30
+  Error.stackTraceLimit = 12
   const holder: CapturedStack = {}
-  Error.captureStackTrace(holder)
+  Error.captureStackTrace(holder, caller)
   Error.stackTraceLimit = limit
   return holder
 }

@@ -61,6 +61,18 @@ export class StaleConnectionError extends SpinupError {
   }
 }
 
+/** The session closed the connection under a running request (closeAllConnections() or close()). */
+export class ConnectionClosedError extends SpinupError {
+  constructor(method: string, url: string) {
+    super(
+      'SPINUP_CONNECTION_CLOSED',
+      `${method} ${url} was still running when session.closeAllConnections() or session.close() closed its ` +
+        'connection. Await the request (or dispose its stream) before closing the connections.',
+    )
+    this.name = 'ConnectionClosedError'
+  }
+}
+
 /** The request was aborted through its `signal`. The socket it held was destroyed, not pooled. */
 export class RequestAbortedError extends SpinupError {
   constructor(method: string, url: string, reason: unknown) {

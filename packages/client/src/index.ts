@@ -1,4 +1,5 @@
 export {
+  ConnectionClosedError,
   InvalidOptionError,
   InvalidRequestError,
   RequestAbortedError,

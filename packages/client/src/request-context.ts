@@ -1,4 +1,4 @@
-import { type CapturedStack, captureStack, resolveCallSite } from './call-site.js'
+import { type CapturedStack, resolveCallSite } from './call-site.js'
 import { isReplayable } from './stale-retry.js'
 import type { RequestRecord } from './types.js'
 
@@ -19,23 +19,47 @@ export class RequestContext {
   retried = false
   /** The socket carrying the request now, once undici has written it. */
   socket: import('node:net').Socket | undefined
-  /** Clears the request's timeout and signal listener (set by the session for its own requests). */
-  timer: { clear(): void; clearTimeout(): void } | undefined
+  /** Aborts the request on its socket; set while undici runs it (see TrackedClient). */
+  abort: ((reason: Error) => void) | undefined
+  /** Why the request was aborted, once it was. */
+  abortReason: Error | undefined
+  /** True once the request ended or failed for good (a stale-socket replay is not the end). */
+  settled = false
+  /** The timer of the request's timeout, if it has one. */
+  deadline: NodeJS.Timeout | undefined
+  /** Stops listening to the caller's signal. */
+  unlisten: (() => void) | undefined
+  /** Rejects the caller's promise when the request is aborted before it reached a socket. */
+  abortQueued: ((reason: Error) => void) | undefined
   /** Resolves once undici has handed the connection back to the pool (see TrackedClient.whenReleased). */
   released: Promise<void> | undefined
 
-  constructor(method: string, url: string, replayable: boolean, stack: CapturedStack = captureStack()) {
+  constructor(method: string, url: string, replayable: boolean, stack: CapturedStack) {
     this.method = method
     this.url = url
     this.replayable = replayable
     this.stack = stack
   }
 
+  /** Clears the timeout and stops listening to the signal: the request is over. */
+  stopWatching(): void {
+    clearTimeout(this.deadline)
+    this.unlisten?.()
+  }
+
+  /** Aborts the request wherever it is: on its socket, or still waiting for one. */
+  requestAbort(reason: Error): void {
+    if (this.settled || this.abortReason) return
+    this.abortReason = reason
+    if (this.abort) this.abort(reason)
+    else this.abortQueued?.(reason)
+  }
+
   /** A context for a request that came through `session.dispatcher` (undici.request, fetch, …). */
   static fromDispatch(
     opts: { method: string; path: string; origin?: string | URL; headers?: unknown; body?: unknown },
     fallbackOrigin: string,
-    stack?: CapturedStack,
+    stack: CapturedStack,
   ): RequestContext {
     const origin = opts.origin ? new URL(String(opts.origin)).origin : fallbackOrigin
     return new RequestContext(

@@ -130,30 +130,30 @@ export class Session {
   }
 
   get(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
-    return this.#buffered('GET', url, init)
+    return this.#buffered('GET', url, init, this.get)
   }
   head(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
-    return this.#buffered('HEAD', url, init)
+    return this.#buffered('HEAD', url, init, this.head)
   }
   post(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
-    return this.#buffered('POST', url, init)
+    return this.#buffered('POST', url, init, this.post)
   }
   put(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
-    return this.#buffered('PUT', url, init)
+    return this.#buffered('PUT', url, init, this.put)
   }
   patch(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
-    return this.#buffered('PATCH', url, init)
+    return this.#buffered('PATCH', url, init, this.patch)
   }
   delete(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
-    return this.#buffered('DELETE', url, init)
+    return this.#buffered('DELETE', url, init, this.delete)
   }
   options(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
-    return this.#buffered('OPTIONS', url, init)
+    return this.#buffered('OPTIONS', url, init, this.options)
   }
 
   /** Sends a request and reads the whole response body before resolving; the connection goes back to the pool. */
   request(method: string, url: string | URL, init?: RequestInit): Promise<SessionResponse> {
-    return this.#buffered(method, url, init)
+    return this.#buffered(method, url, init, this.request)
   }
 
   /**
@@ -161,7 +161,7 @@ export class Session {
    * socket (listed as active in `sockets()`) until the body is consumed or the response is disposed.
    */
   async stream(url: string | URL, init: StreamInit = {}): Promise<StreamedResponse> {
-    const prepared = this.#prepare(init.method ?? 'GET', url, init, captureStack())
+    const prepared = this.#prepare(init.method ?? 'GET', url, init, captureStack(this.stream))
     const { context } = prepared
     const { statusCode, headers, body } = await this.#send(prepared, true)
     const release = async () => {
@@ -242,8 +242,9 @@ export class Session {
     method: string,
     url: string | URL,
     init: RequestInit | undefined,
+    caller: Function,
   ): Promise<SessionResponse> {
-    const prepared = this.#prepare(method, url, init ?? {}, captureStack())
+    const prepared = this.#prepare(method, url, init ?? {}, captureStack(caller))
     const { statusCode, headers, body } = await this.#send(prepared, false)
     let bytes: Buffer
     try {
@@ -251,7 +252,7 @@ export class Session {
     } catch (err) {
       throw await this.#failure(prepared, err)
     } finally {
-      prepared.context.timer?.clear()
+      prepared.context.stopWatching()
     }
     // Resolve only once undici has freed the connection, so a request sent right after this one reuses it.
     await prepared.context.released
@@ -300,61 +301,53 @@ export class Session {
     if (signal?.aborted) {
       throw new RequestAbortedError(prepared.method, prepared.url.href, signal.reason)
     }
+    // No AbortController goes to undici (it costs a few µs a request, and undici does not reject a request
+    // still queued for a connection until it gets one). The timer and the caller's signal abort the request
+    // through its socket, or, while it still waits for one, reject the caller's promise here.
+    let sent = this.#agent.request(options)
+    const { method } = prepared
+    const href = prepared.url.href
+    if (timeout > 0) {
+      context.deadline = setTimeout(
+        () => context.requestAbort(new RequestTimeoutError(method, href, timeout)),
+        timeout,
+      )
+    }
+    if (signal) {
+      const onAbort = () => context.requestAbort(new RequestAbortedError(method, href, signal.reason))
+      signal.addEventListener('abort', onAbort, { once: true })
+      context.unlisten = () => signal.removeEventListener('abort', onAbort)
+    }
     if (timeout > 0 || signal) {
-      const controller = new AbortController()
-      options.signal = controller.signal
-      context.timer = armAbort(controller, prepared, timeout, signal)
+      const queued = sent
+      sent = new Promise((resolve, reject) => {
+        context.abortQueued = reject
+        queued.then(resolve, reject)
+      })
     }
     try {
-      const response = await this.#agent.request(options)
+      const response = await sent
       if (streaming) {
         // The timeout covers a stream until its headers; the caller's signal, until its body is done.
-        context.timer?.clearTimeout()
-        response.body.once('close', () => context.timer?.clear())
+        clearTimeout(context.deadline)
+        if (context.unlisten) response.body.once('close', context.unlisten)
       }
       return response
     } catch (err) {
-      context.timer?.clear()
+      context.stopWatching()
       throw await this.#failure(prepared, err)
     }
   }
 
   /** Turns an undici rejection into spinup's error, once the socket it destroyed is really closed. */
   async #failure(prepared: Prepared, err: unknown): Promise<unknown> {
-    const socket = prepared.context.socket
+    const { context } = prepared
+    const socket = context.socket
     if (socket?.destroyed && this.#registry.get(socket)) {
       // Still registered: its 'close' is yet to come, and the registry's listener runs before ours.
       await new Promise<void>((resolve) => socket.once('close', () => resolve()))
     }
-    const reason = (prepared.options.signal as AbortSignal | undefined)?.reason
-    if (reason instanceof SpinupError) return reason
-    return err
-  }
-}
-
-/** Aborts the request on timeout or when the caller's signal fires, with spinup's own error as the reason. */
-function armAbort(
-  controller: AbortController,
-  prepared: Prepared,
-  timeout: number,
-  signal: AbortSignal | undefined,
-): { clear(): void; clearTimeout(): void } {
-  const { method } = prepared
-  const href = prepared.url.href
-  const timer =
-    timeout > 0
-      ? setTimeout(() => controller.abort(new RequestTimeoutError(method, href, timeout)), timeout)
-      : undefined
-  const onAbort = () => controller.abort(new RequestAbortedError(method, href, signal?.reason))
-  signal?.addEventListener('abort', onAbort, { once: true })
-  return {
-    clear() {
-      if (timer) clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-    },
-    clearTimeout() {
-      if (timer) clearTimeout(timer)
-    },
+    return context.abortReason instanceof SpinupError ? context.abortReason : err
   }
 }
 

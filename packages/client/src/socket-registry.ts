@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net'
+import { ConnectionClosedError } from './errors.js'
 import type { RequestContext } from './request-context.js'
 import type { SessionStats, SocketRecord } from './types.js'
 
@@ -85,14 +86,18 @@ export class SocketRegistry {
     return { opened, closed, reused, requests, retried, open: idle + active, idle, active }
   }
 
-  /** Destroys every socket, open or still connecting, and resolves once each has emitted 'close'. */
+  /**
+   * Destroys every socket, open or still connecting, and resolves once each has emitted 'close'. A request
+   * still running on one fails with ConnectionClosedError, which says who closed it.
+   */
   async closeAll(): Promise<void> {
     const sockets = [...this.#live.keys(), ...this.#connecting]
     await Promise.all(
       sockets.map((socket) => {
         if (socket.closed) return undefined
         const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
-        socket.destroy()
+        const request = this.#live.get(socket)?.request
+        socket.destroy(request ? new ConnectionClosedError(request.method, request.url) : undefined)
         return closed
       }),
     )

@@ -79,36 +79,48 @@ export class TrackedClient extends Client {
     const registry = this.#owner.registry
     let live: LiveSocket | undefined
     let settled = false
-    const finish = () => {
+    let written = false
+    let undiciAbort: ((reason?: Error) => void) | undefined
+    const abort = (reason?: Error) => {
+      const socket = live?.socket
+      if (settled || !written || !socket || socket.destroyed) return undiciAbort?.(reason)
+      // Fail the request by destroying its socket with the reason, not through undici's abort. undici
+      // ends the socket with an informational error that leaves the aborted request queued, and the
+      // client then opens a new connection for it before it notices the abort (undici 7.30): a phantom
+      // connection after every abort or timeout. An error on the socket takes the request off the queue.
+      socket.destroy(reason ?? new errors.RequestAbortedError())
+    }
+    const finish = (final: boolean) => {
       settled = true
+      if (context.abort === abort) context.abort = undefined
+      if (final) context.settled = true
       if (live && live.request === context) live.request = undefined
     }
     return {
-      start: (abort: (reason?: Error) => void) => {
+      start: (givenAbort: (reason?: Error) => void) => {
+        undiciAbort = givenAbort
         live = this.#live
-        if (!live || live.socket.destroyed) return abort
-        const socket = live.socket
+        if (!live || live.socket.destroyed) return givenAbort
         live.requestsServed++
         if (live.requestsServed > 1) {
           context.reusedSocket = true
           registry.reused++
         }
         live.request = context
-        context.socket = socket
-        return (reason?: Error) => {
-          if (settled || socket.destroyed) return abort(reason)
-          // Fail the request by destroying its socket with the reason, not through undici's abort. undici
-          // ends the socket with an informational error that leaves the aborted request queued, and the
-          // client then opens a new connection for it before it notices the abort (undici 7.30): a phantom
-          // connection after every abort or timeout. An error on the socket takes the request off the queue.
-          socket.destroy(reason ?? new errors.RequestAbortedError())
-        }
+        context.socket = live.socket
+        context.abort = abort
+        return abort
+      },
+      written: () => {
+        // undici writes the request right after this; aborting before it is written is undici's own job.
+        if (context.abortReason) return undiciAbort?.(context.abortReason)
+        written = true
       },
       responseStart: () => {
         context.responseStarted = true
       },
       end: () => {
-        finish()
+        finish(true)
         if (!this.#releasing) {
           let resolve!: () => void
           const promise = new Promise<void>((r) => {
@@ -119,9 +131,17 @@ export class TrackedClient extends Client {
         context.released = this.#releasing.promise
       },
       error: (err: Error): Error | null => {
-        finish()
+        const replay =
+          context.reusedSocket &&
+          !context.responseStarted &&
+          isStaleSocketError(err) &&
+          !context.retried &&
+          context.replayable &&
+          this.#owner.retryStale &&
+          !context.abortReason
+        finish(!replay)
         if (!context.reusedSocket || context.responseStarted || !isStaleSocketError(err)) return err
-        if (context.retried || !context.replayable || !this.#owner.retryStale) {
+        if (!replay) {
           // Replace undici's bare "other side closed" with an error that says what happened and what to do.
           return new StaleConnectionError(context.method, context.url, err, context.retried)
         }

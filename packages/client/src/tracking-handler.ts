@@ -7,6 +7,8 @@ export interface RequestHooks {
    * returns the one the caller's handler should get.
    */
   start(abort: (reason?: Error) => void): (reason?: Error) => void
+  /** The caller's handler has its abort function; undici writes the request next. */
+  written(): void
   /** Response headers arrived. */
   responseStart(): void
   /** The response completed. */
@@ -47,6 +49,7 @@ export function trackHandler(
     const modern: Dispatcher.DispatchHandler = {
       onRequestStart(controller, context) {
         call('onRequestStart', controllerFor(controller), context)
+        hooks.written()
       },
       onRequestUpgrade(controller, statusCode, headers, socket) {
         hooks.end()
@@ -72,7 +75,8 @@ export function trackHandler(
   }
   const legacy = {
     onConnect(abort: (err?: Error) => void, context?: object) {
-      return call('onConnect', hooks.start(abort), context)
+      call('onConnect', hooks.start(abort), context)
+      hooks.written()
     },
     onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string) {
       hooks.responseStart()

@@ -92,3 +92,22 @@ test('aborting a streamed response mid-body closes its socket', async () => {
     await streaming.close()
   }
 })
+
+test('a request still queued for a connection times out on time and never reaches the server', async () => {
+  const single = new Session({ baseUrl: server.url, connections: 1 })
+  try {
+    const holder = single.get('/held', { timeout: 0 })
+    await received
+    // The only connection is taken: this one waits in the pool's queue until its timeout.
+    await expect(single.get('/queued', { timeout: 30 })).rejects.toMatchObject({ code: 'SPINUP_TIMEOUT' })
+    const controller = new AbortController()
+    const aborted = single.get('/queued-too', { signal: controller.signal })
+    controller.abort()
+    await expect(aborted).rejects.toMatchObject({ code: 'SPINUP_ABORTED' })
+    expect(server.requests.map((r) => r.url)).toEqual(['/held'])
+    await single.closeAllConnections()
+    await expect(holder).rejects.toMatchObject({ code: 'SPINUP_CONNECTION_CLOSED' })
+  } finally {
+    await single.close()
+  }
+})
