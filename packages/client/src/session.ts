@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream'
 import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
-import { captureStack } from './call-site.js'
+import { captureStack, type StackCutOff } from './call-site.js'
 import {
   InvalidOptionError,
   InvalidRequestError,
@@ -242,7 +242,7 @@ export class Session {
     method: string,
     url: string | URL,
     init: RequestInit | undefined,
-    caller: Function,
+    caller: StackCutOff,
   ): Promise<SessionResponse> {
     const prepared = this.#prepare(method, url, init ?? {}, captureStack(caller))
     const { statusCode, headers, body } = await this.#send(prepared, false)
