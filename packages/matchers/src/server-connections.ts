@@ -1,4 +1,6 @@
 import { formatAge, formatSocket, type SocketRecord } from '@spinup/client'
+import { describeValue } from './describe-value.js'
+import { MatcherUsageError } from './errors.js'
 import { classifyTarget, type ServerConnectionLike, type ServerHandleLike } from './targets.js'
 import { code, indent, plural } from './text.js'
 
@@ -17,10 +19,7 @@ export interface ConnectionCount {
  * the message names the request and the line of the test that opened it.
  */
 export function countConnections(handle: ServerHandleLike, now = Date.now()): ConnectionCount {
-  const view = handle.connections()
-  const connections: readonly ServerConnectionLike[] = Array.isArray(view)
-    ? view
-    : (view as { connections: readonly ServerConnectionLike[] }).connections
+  const connections = readConnections(handle)
   const clientSockets = clientSideOf(handle)
   const inFlight = connections.filter((c) => c.inFlight).length
   let idleOfSession = 0
@@ -45,12 +44,27 @@ export function countConnections(handle: ServerHandleLike, now = Date.now()): Co
         ? `${plural(idleOfSession, 'idle connection is', 'idle connections are')} kept alive by api.session: ` +
           `${code('await api.session.closeAllConnections()')} closes ${idleOfSession === 1 ? 'it' : 'them'} ` +
           '(useServer() does it after every test). '
-        : 'Idle keep-alive connections stay open until a client closes them. ') +
+        : connections.every((c) => Number.isFinite(c.requests))
+          ? 'Idle keep-alive connections stay open until a client closes them. '
+          : 'Keep-alive connections stay open until a client closes them. ') +
         'The server learns of a close a moment after the client made it, so wait for it: ' +
         `${code('await expect.poll(() => api).toHaveOpenConnections(0)')}.`,
     )
   }
   return { count: connections.length, origin: handleOrigin(handle), blocks, hints }
+}
+
+/** The handle's `connections()`: `{ connections: […] }` as @spinup/fixtures returns it, or a bare array. */
+function readConnections(handle: ServerHandleLike): readonly ServerConnectionLike[] {
+  const view: unknown = handle.connections()
+  const list = Array.isArray(view) ? view : (view as { connections?: unknown } | null)?.connections
+  if (!Array.isArray(list)) {
+    throw new MatcherUsageError(
+      "toHaveOpenConnections() reads the handle's connections(), which should return { connections: [...] } " +
+        `(as useServer() and startServer() of @spinup/fixtures do) or an array, but it returned ${describeValue(view)}.`,
+    )
+  }
+  return list as readonly ServerConnectionLike[]
 }
 
 function formatServerConnection(

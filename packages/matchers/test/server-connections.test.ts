@@ -113,3 +113,39 @@ test('a connections() that returns a plain array is read too', async () => {
   await api.session.get('/hello')
   expect({ connections: () => api.connections().connections }).toHaveOpenConnections(1)
 })
+
+test('a process server, whose connections come from the OS: no age, no request count, no requests', async () => {
+  await api.session.get('/hello')
+  const processLike = {
+    origin: api.origin,
+    connections: () => ({
+      open: 1,
+      connections: api.connections().connections.map((c) => ({
+        ...c,
+        openedAt: Number.NaN,
+        requests: Number.NaN,
+        inFlight: undefined,
+      })),
+      inFlight: [],
+    }),
+  }
+  expect(processLike).toHaveOpenConnections(1)
+  const message = failureOf(() => expect(processLike).toHaveOpenConnections(0))
+  expect(normalize(message, { api: api.port })).toMatchInlineSnapshot(`
+    "expect(api).toHaveOpenConnections(0)
+
+    Expected 0 open connections on http://127.0.0.1:<api>, found 1, as the server sees them:
+      from 127.0.0.1:<port>
+
+    Hint: Keep-alive connections stay open until a client closes them. The server learns of a close a
+          moment after the client made it, so wait for it:
+          await expect.poll(() => api).toHaveOpenConnections(0)."
+  `)
+})
+
+test('a connections() of the wrong shape is a usage error, not a count', () => {
+  const broken = { connections: () => 3 }
+  expect(() => expect(broken).not.toHaveOpenConnections(0)).toThrow(
+    'connections(), which should return { connections: [...] } (as useServer() and startServer() of @spinup/fixtures do) or an array, but it returned the number 3.',
+  )
+})
