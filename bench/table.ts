@@ -15,7 +15,8 @@ export function formatTable(rows: readonly BenchRow[]): string {
     case: row.case,
     mode: row.mode,
     value: formatValue(row.value, row.unit),
-    ratio: row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`,
+    // Rows with a bar get a third decimal, so a verdict never contradicts the figure printed beside it.
+    ratio: row.ratio === undefined ? '' : `${row.ratio.toFixed(row.bar ? 3 : 2)}×`,
     bar: row.bar ? `${row.bar.text}: ${row.bar.pass ? 'ok' : 'MISSED'}` : '',
     note: row.note ?? '',
   }))

@@ -118,6 +118,22 @@ function epochMs(): number {
   return performance.timeOrigin + performance.now()
 }
 
+/**
+ * The server's listening line. A tcp probe can succeed as soon as the kernel listens, a moment before the
+ * server's 'listening' callback has written the file, so wait for it (outside the measured interval).
+ */
+async function readListeningFile(file: string): Promise<string> {
+  const deadline = performance.now() + 5_000
+  for (;;) {
+    try {
+      return await readFile(file, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || performance.now() > deadline) throw err
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    }
+  }
+}
+
 async function startOnce(ready: ReadyCheck, dir: string, index: number): Promise<ReadinessSample> {
   const file = join(dir, `listening-${index}`)
   const started = epochMs()
@@ -130,7 +146,7 @@ async function startOnce(ready: ReadyCheck, dir: string, index: number): Promise
       ready,
     })
     const readyAt = epochMs()
-    const match = /^listening (\d+) ([\d.]+)/.exec(await readFile(file, 'utf8'))
+    const match = /^listening (\d+) ([\d.]+)/.exec(await readListeningFile(file))
     if (!match || Number(match[1]) !== server.port) {
       throw new Error(
         `readiness benchmark: the server process reported no listening line for port ${server.port}`,

@@ -11,7 +11,7 @@
 //
 // GET /__stats answers {"connections": N}, the TCP connections accepted so far, so a benchmark can tell how
 // many connections a case opened (ask twice over one kept-alive connection and subtract).
-import { writeFileSync } from 'node:fs'
+import { renameSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 
 const body = Buffer.from(JSON.stringify({ ok: true, message: 'hello from the benchmark server' }))
@@ -40,7 +40,12 @@ server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '127.0.0.1', ()
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : 0
   const line = `listening ${port} ${at.toFixed(3)}\n`
-  if (process.env.LISTENING_FILE) writeFileSync(process.env.LISTENING_FILE, line)
+  const file = process.env.LISTENING_FILE
+  if (file) {
+    // Written whole, then renamed: a reader never sees half a line.
+    writeFileSync(`${file}.tmp`, line)
+    renameSync(`${file}.tmp`, file)
+  }
   process.stdout.write(line)
 })
 
