@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path'
 import type { SocketRecord } from './types.js'
 
 /**
@@ -5,7 +6,7 @@ import type { SocketRecord } from './types.js'
  * matchers of @spinup/matchers, so a socket reads the same wherever it is reported:
  *
  *   #3 active  127.0.0.1:51234 → 127.0.0.1:3000  open 1.2s, 2 requests
- *      GET http://127.0.0.1:3000/big  since 1.1s, response started, body not read
+ *      GET http://127.0.0.1:3000/big  since 1.1s, body not read to the end
  *      made at test/leak.test.ts:12:25
  */
 export function formatSocket(record: SocketRecord, now = Date.now()): string {
@@ -17,13 +18,13 @@ export function formatSocket(record: SocketRecord, now = Date.now()): string {
   const request = record.request
   if (request) {
     const progress = request.responseStarted
-      ? 'response started, body not read to the end'
+      ? 'body not read to the end'
       : 'waiting for the response'
     lines.push(
       `   ${request.method} ${request.url}  since ${formatAge(now - request.startedAt)}, ${progress}`,
     )
     lines.push(
-      `   made at ${request.callSite ? request.callSite.location : '(no call site outside spinup and undici)'}`,
+      `   made at ${request.callSite ? displayPath(request.callSite.location) : '(no call site outside spinup and undici)'}`,
     )
   }
   return lines.join('\n')
@@ -33,6 +34,12 @@ export function formatSocket(record: SocketRecord, now = Date.now()): string {
 export function formatSockets(records: readonly SocketRecord[], now = Date.now()): string {
   if (records.length === 0) return '(no open sockets)'
   return records.map((record) => formatSocket(record, now)).join('\n')
+}
+
+/** A location under the working directory, relative to it (as editors and terminals open it); else as is. */
+function displayPath(location: string): string {
+  const shown = relative(process.cwd(), location)
+  return shown.startsWith('..') || isAbsolute(shown) ? location : shown
 }
 
 function formatHost(address: string): string {

@@ -56,7 +56,7 @@ describe('a streamed body left unread', () => {
 
       Expected 0 open sockets, found 1:
         #1 active 127.0.0.1:<port> → 127.0.0.1:<api>  open <age>, 1 request
-           GET http://127.0.0.1:<api>/stream  since <age>, response started, body not read to the end
+           GET http://127.0.0.1:<api>/stream  since <age>, body not read to the end
            made at test/session-sockets.test.ts:<line>
 
       Hint: 1 socket is held by a response whose body was never read to the end. Read it
@@ -140,7 +140,7 @@ describe('filters', () => {
 
       Not counted: 1 other open socket, not idle:
         #2 active 127.0.0.1:<port> → 127.0.0.1:<other>  open <age>, 1 request
-           GET http://127.0.0.1:<other>/stream  since <age>, response started, body not read to the end
+           GET http://127.0.0.1:<other>/stream  since <age>, body not read to the end
            made at test/session-sockets.test.ts:<line>"
     `)
     // More than expected: the counted sockets are listed; the rest is only counted.
@@ -150,7 +150,7 @@ describe('filters', () => {
 
       Expected 0 open sockets to http://127.0.0.1:<other>, found 1:
         #1 active 127.0.0.1:<port> → 127.0.0.1:<other>  open <age>, 1 request
-           GET http://127.0.0.1:<other>/stream  since <age>, response started, body not read to the end
+           GET http://127.0.0.1:<other>/stream  since <age>, body not read to the end
            made at test/session-sockets.test.ts:<line>
 
       Not counted: 1 other open socket, to another origin.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
@@ -13,7 +14,7 @@ export function normalize(message: string, ports: Record<string, number> = {}): 
   text = text
     .replace(/(\d{1,3}(?:\.\d{1,3}){3}):\d+\b/g, '$1:<port>')
     .replace(/\b\d+m\d\ds\b|\b\d+\.\d+s\b|\b\d+ms\b/g, '<age>')
-    .replace(/(?:\/[\w.@+-]+)+\/(test\/[\w.-]+\.ts):\d+:\d+/g, '$1:<line>')
+    .replace(/(?:\/?[\w.@+-]+\/)*(test\/[\w.-]+\.ts):\d+:\d+/g, '$1:<line>')
   const ids = new Map<string, number>()
   return text.replace(/#(\d+)\b/g, (_, id: string) => {
     if (!ids.has(id)) ids.set(id, ids.size + 1)
@@ -52,5 +53,6 @@ export function locationOf(fileUrl: string, marker: string): string {
   if (index < 0 || lines.findIndex((line, i) => i > index && line.includes(marker)) >= 0) {
     throw new Error(`marker ${marker} must appear exactly once in ${path}`)
   }
-  return `${path}:${index + 1}:`
+  // formatSocket prints call sites relative to the working directory.
+  return `${relative(process.cwd(), path)}:${index + 1}:`
 }
