@@ -26,14 +26,14 @@ export type CapturedStack = { readonly stack?: string }
 export type StackCutOff = Function
 
 /**
- * Captures the stack below `caller` (the public method the user called, which must be on the stack), at
- * most 12 frames. Walking frames is the cost (4 µs at this depth, 18 µs for 30 frames under a vitest
- * runner, measured on Node 20), so the walk starts at the user's side of spinup and stops early: the
- * user's line is the first frame, or a few frames below it when the call came through undici's API.
+ * Captures at most `frames` frames of the stack below `caller` (the public method the user called, which
+ * must be on the stack). Walking frames is the cost (4 µs for 12 frames, 18 µs for 30 under a vitest
+ * runner, measured on Node 20), so the walk starts at the user's side of spinup and stops early: below a
+ * session method the user's line is the first frame; below undici's API it is a few frames down.
  */
-export function captureStack(caller: StackCutOff): CapturedStack {
+export function captureStack(caller: StackCutOff, frames = 3): CapturedStack {
   const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 12
+  Error.stackTraceLimit = frames
   const holder: CapturedStack = {}
   Error.captureStackTrace(holder, caller)
   Error.stackTraceLimit = limit

@@ -17,9 +17,7 @@ export function formatSocket(record: SocketRecord, now = Date.now()): string {
   ]
   const request = record.request
   if (request) {
-    const progress = request.responseStarted
-      ? 'body not read to the end'
-      : 'waiting for the response'
+    const progress = request.responseStarted ? 'body not read to the end' : 'waiting for the response'
     lines.push(
       `   ${request.method} ${request.url}  since ${formatAge(now - request.startedAt)}, ${progress}`,
     )

@@ -81,12 +81,26 @@ export class RequestContext {
   }
 }
 
-const contexts = new WeakMap<object, RequestContext>()
+/**
+ * The context rides on the dispatch options under a symbol when spinup made the options object (the
+ * session's own requests: no lookup, nothing for the GC to trace); options made by someone else
+ * (undici.request, fetch) are not ours to write on, and map to their context through a WeakMap.
+ */
+const kContext = Symbol('spinup.requestContext')
+const foreignContexts = new WeakMap<object, RequestContext>()
+
+type WithContext = { [kContext]?: RequestContext }
 
 export function contextOf(opts: object): RequestContext | undefined {
-  return contexts.get(opts)
+  return (opts as WithContext)[kContext] ?? foreignContexts.get(opts)
 }
 
+/** Attaches a context to options the session created itself. */
+export function attachOwnContext(opts: object, context: RequestContext): void {
+  ;(opts as WithContext)[kContext] = context
+}
+
+/** Attaches a context to options created outside spinup. */
 export function attachContext(opts: object, context: RequestContext): void {
-  contexts.set(opts, context)
+  foreignContexts.set(opts, context)
 }

@@ -38,7 +38,7 @@ export class SessionAgent extends Agent {
       context = RequestContext.fromDispatch(
         opts as Dispatcher.DispatchOptions & { path: string },
         '',
-        captureStack(this.dispatch),
+        captureStack(this.dispatch, 12),
       )
       attachContext(opts, context)
     }

@@ -9,7 +9,7 @@ import {
   SessionClosedError,
   SpinupError,
 } from './errors.js'
-import { attachContext, RequestContext } from './request-context.js'
+import { attachOwnContext, RequestContext } from './request-context.js'
 import {
   buildBody,
   buildHeaders,
@@ -292,7 +292,7 @@ export class Session {
       headers,
       body: body as Dispatcher.DispatchOptions['body'],
     }
-    attachContext(options, context)
+    attachOwnContext(options, context)
     return { method: checkedMethod, url: resolved, context, options, timeout, signal: init.signal }
   }
 
