@@ -31,6 +31,11 @@ export default defineConfig({
     projects: projectFolders(workspace),
     // A run that collects no test is a broken run, never a green one.
     passWithNoTests: false,
-    reporters: ['default', ['json', { outputFile: join(root, '.vitest/report.json') }]],
+    // The socket-hygiene summary (@spinup/fixtures/reporter) prints after vitest's own, one line as users add it.
+    reporters: [
+      'default',
+      '@spinup/fixtures/reporter',
+      ['json', { outputFile: join(root, '.vitest/report.json') }],
+    ],
   },
 })

@@ -1,0 +1,109 @@
+/**
+ * A server process must not outlive the test run that started it, however that run ends. Each test here runs
+ * run-to-interrupt/ in a child vitest: its test starts a server process and hangs. The run is then
+ * interrupted, as a person at a terminal does (Ctrl-C: SIGINT to the whole process group) or as a CI job
+ * that hits its time limit does (SIGKILL to the runner). Afterwards the server process must be gone and its
+ * port free.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect, test } from 'vitest'
+
+const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
+  })
+}
+
+/** Starts the never-ending run in its own process group and waits until its server process is up. */
+async function startRunThatHangs(): Promise<{ runner: ChildProcess; server: { pid: number; port: number } }> {
+  const dir = mkdtempSync(join(tmpdir(), 'spinup-interrupted-'))
+  const stateFile = join(dir, 'server.json')
+  const env: NodeJS.ProcessEnv = { ...process.env, STATE_FILE: stateFile, NO_COLOR: '1' }
+  for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key]
+  const root = fileURLToPath(new URL('../run-to-interrupt/', import.meta.url))
+  const runner = spawn(process.execPath, [vitestBin, 'run', '--root', root], {
+    env,
+    detached: true, // its own process group, like a terminal's foreground job
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  runner.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  runner.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  try {
+    // Wait until the child's test has written which server it started (bounded by the poll's timeout).
+    await expect.poll(() => existsSync(stateFile), { timeout: 30_000, interval: 20 }).toBe(true)
+    await expect.poll(() => readFileSync(stateFile, 'utf8').endsWith('}'), { timeout: 5_000 }).toBe(true)
+    const server = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number; port: number }
+    expect(isAlive(server.pid)).toBe(true)
+    return { runner, server }
+  } catch (error) {
+    killGroup(runner.pid!)
+    throw new Error(`the child run never reported its server:\n${output}`, { cause: error })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Kills a process group we started, by its leader's pid; a no-op once it is gone. */
+function killGroup(leader: number): void {
+  try {
+    process.kill(-leader, 'SIGKILL')
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Our own cleanup, after the assertions, whatever they found: the child run's process group, and the server's
+ * (spawned in a group of its own) should the assertions have failed because it survived.
+ */
+function cleanUp(runner: ChildProcess, server: { pid: number }): void {
+  killGroup(runner.pid!)
+  if (isAlive(server.pid)) killGroup(server.pid)
+}
+
+test('Ctrl-C (SIGINT to the run): the server process is gone and its port is free', async () => {
+  const { runner, server } = await startRunThatHangs()
+  try {
+    const exited = once(runner, 'exit')
+    process.kill(-runner.pid!, 'SIGINT')
+    await exited
+    await expect.poll(() => isAlive(server.pid), { timeout: 10_000 }).toBe(false)
+    expect(await portIsFree(server.port)).toBe(true)
+  } finally {
+    cleanUp(runner, server)
+  }
+})
+
+test('the runner killed with SIGKILL (no cleanup code runs): the server process is gone all the same', async () => {
+  const { runner, server } = await startRunThatHangs()
+  try {
+    const exited = once(runner, 'exit')
+    process.kill(runner.pid!, 'SIGKILL') // the vitest main process only; its workers are left to notice
+    await exited
+    await expect.poll(() => isAlive(server.pid), { timeout: 10_000 }).toBe(false)
+    expect(await portIsFree(server.port)).toBe(true)
+  } finally {
+    cleanUp(runner, server)
+  }
+})

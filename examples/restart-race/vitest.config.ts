@@ -1,0 +1,10 @@
+import { defineProject } from 'vitest/config'
+
+export default defineProject({
+  test: {
+    name: 'examples/restart-race',
+    include: ['test/**/*.test.ts'],
+    // The matchers (expect(session).toHaveOpenedConnections(…)) in one line.
+    setupFiles: ['@spinup/matchers/setup'],
+  },
+})

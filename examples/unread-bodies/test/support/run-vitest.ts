@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The parts of vitest's JSON report these examples read. */
+export interface JsonReport {
+  numFailedTests: number
+  numPassedTests: number
+  testResults: {
+    name: string
+    assertionResults: { title: string; status: string; failureMessages: string[] }[]
+  }[]
+}
+
+const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
+
+/**
+ * Runs `vitest run` on another project folder in a child process, as a user would in a terminal, and
+ * returns its exit code, its output and its JSON report. Killed (by its pid) if it takes over a minute.
+ */
+export async function runVitest(
+  root: URL,
+): Promise<{ exitCode: number | null; output: string; report: JsonReport }> {
+  const dir = mkdtempSync(join(tmpdir(), 'spinup-example-'))
+  const reportFile = join(dir, 'report.json')
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' }
+  // This worker's own vitest variables would make the child believe it runs inside a test.
+  for (const key of Object.keys(env)) if (key.startsWith('VITEST') || key === 'FORCE_COLOR') delete env[key]
+  const args = [vitestBin, 'run', '--root', fileURLToPath(root), '--reporter=default', '--reporter=json']
+  const child = spawn(process.execPath, [...args, `--outputFile.json=${reportFile}`], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  try {
+    const exitCode = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject)
+      child.once('close', resolve)
+    })
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as JsonReport
+    return { exitCode, output, report }
+  } catch (error) {
+    throw new Error(`the child vitest in ${fileURLToPath(root)} gave no report:\n${output}`, { cause: error })
+  } finally {
+    clearTimeout(guard)
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
