@@ -23,7 +23,7 @@ test('the certificate is really checked: a client that does not trust it is refu
   const untrusting = new Agent()
   try {
     const error = await request(`${api.origin}/health`, { dispatcher: untrusting }).catch((e: unknown) => e)
-    expect((error as Error & { code?: string }).code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/)
+    expect((error as Error & { code?: string }).code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY/) // e.g. DEPTH_ZERO_SELF_SIGNED_CERT
   } finally {
     await untrusting.close()
   }
