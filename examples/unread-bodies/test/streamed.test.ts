@@ -1,7 +1,8 @@
 /**
  * `stream()` is the opt-in for bodies a test wants to read piece by piece. Its socket stays busy until the
- * body is read or disposed, and spinup says so: `toHaveActiveSockets(0)` fails naming the request and the
- * line that made it, and the leak guard of `useServer()` fails a test that ends with one still unread.
+ * body is read or disposed, and spinup says so: `toHaveActiveSockets(0)` and `toHaveOpenSockets(0)` fail,
+ * naming the request and the line that made it, and the leak guard of `useServer()` fails a test that ends
+ * with one still unread.
  */
 import { readFileSync } from 'node:fs'
 import { useServer } from '@spinup/fixtures'
@@ -40,6 +41,12 @@ describe('a streamed body left unread', () => {
       `test/streamed.test.ts:${lineOf(new URL(import.meta.url), '// unread-stream')}:`,
     )
     expect(message).toMatch(/Hint: .*(read|dispose)/s)
+
+    // toHaveOpenSockets counts idle and active sockets alike, and names the same culprit.
+    const open = failureOf(() => expect(api.session).toHaveOpenSockets(0))
+    expect(open).toContain('Expected 0 open sockets, found 1:')
+    expect(open).toContain(`GET ${api.origin}/report`)
+    expect(open).toContain('body not read to the end')
 
     // Reading it (or disposing it) hands the socket back.
     expect(await report.bytes()).toHaveLength(BIG)
