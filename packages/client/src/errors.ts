@@ -63,11 +63,13 @@ export class StaleConnectionError extends SpinupError {
 
 /** The session closed the connection under a running request (closeAllConnections() or close()). */
 export class ConnectionClosedError extends SpinupError {
-  constructor(method: string, url: string) {
+  /** Without a request: the connection was still being established. */
+  constructor(method?: string, url?: string) {
     super(
       'SPINUP_CONNECTION_CLOSED',
-      `${method} ${url} was still running when session.closeAllConnections() or session.close() closed its ` +
-        'connection. Await the request (or dispose its stream) before closing the connections.',
+      `${method ? `${method} ${url}` : 'A request'} was still running when session.closeAllConnections() or ` +
+        'session.close() closed its connection. Await the request (or dispose its stream) before closing ' +
+        'the connections.',
     )
     this.name = 'ConnectionClosedError'
   }

@@ -11,6 +11,11 @@ import { type ClientOwner, TrackedClient } from './tracked-client.js'
  */
 export class SessionAgent extends Agent {
   readonly #registry: SocketRegistry
+  /**
+   * Every pool the agent made. undici's Agent forgets a pool once its last connection closes and closes it
+   * gracefully on its own, so `destroy()` of the agent alone would let a request queued there run later.
+   */
+  readonly #pools = new Set<Pool>()
 
   constructor(options: Agent.Options, registry: SocketRegistry, retryStale: boolean) {
     const owner: ClientOwner = {
@@ -23,13 +28,24 @@ export class SessionAgent extends Agent {
     }
     super({
       ...options,
-      factory: (origin, poolOptions) =>
-        new Pool(origin, {
+      factory: (origin, poolOptions) => {
+        const pool = new Pool(origin, {
           ...poolOptions,
           factory: (clientOrigin, clientOptions) => new TrackedClient(clientOrigin, clientOptions, owner),
-        }),
+        })
+        // Forget pools undici has closed and that have nothing left to send.
+        for (const old of this.#pools)
+          if ((old.closed || old.destroyed) && old.stats.size === 0) this.#pools.delete(old)
+        this.#pools.add(pool)
+        return pool
+      },
     })
     this.#registry = registry
+  }
+
+  /** Destroys the agent and every pool it ever made; running and queued requests fail with `reason`. */
+  async destroyAll(reason: Error): Promise<void> {
+    await Promise.all([this.destroy(reason), ...[...this.#pools].map((pool) => pool.destroy(reason))])
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {

@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream'
+import tls from 'node:tls'
 import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
 import { captureStack, type StackCutOff } from './call-site.js'
 import {
+  ConnectionClosedError,
   InvalidOptionError,
   InvalidRequestError,
   RequestAbortedError,
@@ -86,7 +88,7 @@ export class Session {
   readonly #timeout: number
   readonly #registry = new SocketRegistry()
   readonly #agent: SessionAgent
-  #closed = false
+  #closing: Promise<void> | undefined
 
   constructor(options: SessionOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -117,7 +119,8 @@ export class Session {
       {
         keepAliveTimeout,
         connections: connections ?? null,
-        connect: { timeout: connectTimeout, ...(ca ? { ca: ca as (string | Buffer)[] } : {}) },
+        // Node's `ca` replaces the default roots; the option adds to them, as its name promises.
+        connect: { timeout: connectTimeout, ...(ca ? { ca: [...tls.rootCertificates, ...ca] } : {}) },
       } as ConstructorParameters<typeof SessionAgent>[0],
       this.#registry,
       options.retryStale !== false,
@@ -168,7 +171,11 @@ export class Session {
       await context.released
     }
     const dispose = async () => {
-      if (body.readableEnded) return release()
+      // A body that arrived whole gave its connection back already; only an unfinished one holds it.
+      if (body.readableEnded || context.settled) {
+        body.on('error', () => {}).destroy()
+        return release()
+      }
       const socket = context.socket
       body.on('error', () => {}).destroy()
       if (socket && !socket.closed)
@@ -186,7 +193,7 @@ export class Session {
 
   /** Plain records of the sockets open now, optionally filtered by origin or state. */
   sockets(filter: SocketFilter = {}): SocketRecord[] {
-    const origin = filter.origin === undefined ? undefined : new URL(String(filter.origin)).origin
+    const origin = filter.origin === undefined ? undefined : resolveUrl(filter.origin, undefined, undefined).origin
     return this.#registry
       .records()
       .filter(
@@ -209,17 +216,20 @@ export class Session {
     return this.#registry.closeAll()
   }
 
-  /** Closes every socket and the session itself; later requests reject with SPINUP_SESSION_CLOSED. */
-  async close(): Promise<void> {
-    if (this.#closed) return
-    this.#closed = true
-    await this.#registry.closeAll()
-    await this.#agent.destroy()
+  /**
+   * Closes every socket and the session itself; requests still queued fail, later ones reject with
+   * SPINUP_SESSION_CLOSED. Calling it again returns the same promise.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#agent
+      .destroyAll(new ConnectionClosedError())
+      .then(() => this.#registry.closeAll())
+    return this.#closing
   }
 
-  /** True after `close()`. */
+  /** True once `close()` was called. */
   get closed(): boolean {
-    return this.#closed
+    return this.#closing !== undefined
   }
 
   /**
@@ -270,7 +280,7 @@ export class Session {
       throw new InvalidRequestError(`The request options must be an object, got ${String(init)}.`)
     }
     const resolved = resolveUrl(url, this.#base, init.query)
-    if (this.#closed) throw new SessionClosedError(checkedMethod, resolved.href)
+    if (this.#closing) throw new SessionClosedError(checkedMethod, resolved.href)
     const headers = buildHeaders(this.#headers, init.headers)
     const body = buildBody(init, headers)
     const timeout = init.timeout === undefined ? this.#timeout : checkTimeout(init.timeout, 'timeout')

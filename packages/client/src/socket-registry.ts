@@ -96,8 +96,11 @@ export class SocketRegistry {
       sockets.map((socket) => {
         if (socket.closed) return undefined
         const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
-        const request = this.#live.get(socket)?.request
-        socket.destroy(request ? new ConnectionClosedError(request.method, request.url) : undefined)
+        const live = this.#live.get(socket)
+        // An idle socket closes quietly; a connecting one must fail with an error, or undici's connector,
+        // which listens for 'connect' and 'error' only, would wait forever with its request.
+        if (live && !live.request) socket.destroy()
+        else socket.destroy(new ConnectionClosedError(live?.request?.method, live?.request?.url))
         return closed
       }),
     )

@@ -98,6 +98,9 @@ export class TrackedClient extends Client {
     }
     return {
       start: (givenAbort: (reason?: Error) => void) => {
+        // Timed out or aborted while it waited for a connection: fail it before it is written. undici turns
+        // an error thrown here into a failed request and leaves the healthy socket to the pool.
+        if (context.abortReason) throw context.abortReason
         undiciAbort = givenAbort
         live = this.#live
         if (!live || live.socket.destroyed) return givenAbort
@@ -112,8 +115,7 @@ export class TrackedClient extends Client {
         return abort
       },
       written: () => {
-        // undici writes the request right after this; aborting before it is written is undici's own job.
-        if (context.abortReason) return undiciAbort?.(context.abortReason)
+        // undici writes the request right after this; until then, aborting it is undici's own job.
         written = true
       },
       responseStart: () => {

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici'
 export interface RequestHooks {
   /**
    * undici is about to write the request on the client's socket. Receives undici's abort function and
-   * returns the one the caller's handler should get.
+   * returns the one the caller's handler should get; throws to fail the request before it is written.
    */
   start(abort: (reason?: Error) => void): (reason?: Error) => void
   /** The caller's handler has its abort function; undici writes the request next. */
@@ -24,55 +24,20 @@ type AnyHandler = Dispatcher.DispatchHandler & Record<string, unknown>
 type Method = (...args: unknown[]) => unknown
 
 /**
- * Wraps a dispatch handler so the hooks run before the caller's handler hears each event. undici accepts
- * two handler styles (onConnect/onHeaders/… and onRequestStart/onResponseStart/…) and picks the style by
- * the presence of `onRequestStart`, so the wrapper must expose exactly the style of the handler it wraps.
+ * Wraps a dispatch handler so the hooks run before the caller's handler hears each event. By the time a
+ * request reaches a TrackedClient, undici's Agent and Pool have turned every handler into the
+ * onConnect/onHeaders/onData/onComplete/onError style (DispatcherBase.dispatch unwraps the newer
+ * onRequestStart style), so that is the one style wrapped here.
  */
 export function trackHandler(
   handler: Dispatcher.DispatchHandler,
   hooks: RequestHooks,
 ): Dispatcher.DispatchHandler {
   const inner = handler as AnyHandler
-  const call = (name: string, ...args: unknown[]) => (inner[name] as Method | undefined)?.apply(inner, args)
   if (typeof inner.onRequestStart === 'function') {
-    // The caller gets a controller whose abort() goes through the hooks; everything else is undici's.
-    let facade: Dispatcher.DispatchController | undefined
-    const controllerFor = (controller: Dispatcher.DispatchController) => {
-      if (!facade) {
-        const abort = hooks.start((reason) => controller.abort(reason ?? new Error('aborted')))
-        facade = Object.create(controller, {
-          abort: { value: (reason: Error) => abort(reason) },
-        }) as Dispatcher.DispatchController
-      }
-      return facade
-    }
-    const modern: Dispatcher.DispatchHandler = {
-      onRequestStart(controller, context) {
-        call('onRequestStart', controllerFor(controller), context)
-        hooks.written()
-      },
-      onRequestUpgrade(controller, statusCode, headers, socket) {
-        hooks.end()
-        call('onRequestUpgrade', controllerFor(controller), statusCode, headers, socket)
-      },
-      onResponseStart(controller, statusCode, headers, statusMessage) {
-        hooks.responseStart()
-        call('onResponseStart', controllerFor(controller), statusCode, headers, statusMessage)
-      },
-      onResponseData(controller, chunk) {
-        call('onResponseData', controllerFor(controller), chunk)
-      },
-      onResponseEnd(controller, trailers) {
-        hooks.end()
-        call('onResponseEnd', controllerFor(controller), trailers)
-      },
-      onResponseError(controller, err) {
-        const reported = hooks.error(err)
-        if (reported) call('onResponseError', controllerFor(controller), reported)
-      },
-    }
-    return modern
+    throw new TypeError('trackHandler expects a handler already unwrapped by undici (onConnect style).')
   }
+  const call = (name: string, ...args: unknown[]) => (inner[name] as Method | undefined)?.apply(inner, args)
   const legacy = {
     onConnect(abort: (err?: Error) => void, context?: object) {
       call('onConnect', hooks.start(abort), context)

@@ -80,3 +80,19 @@ test('a stream read to the end gives its connection back to the pool', async () 
     await finite.close()
   }
 })
+
+test('a small body that arrived whole frees its connection even unread, and dispose() returns at once', async () => {
+  const small = await startTestServer((_req, res) => res.end('tiny'))
+  const patient = new Session({ baseUrl: small.url, keepAliveTimeout: 120_000 })
+  try {
+    const res = await patient.stream('/tiny')
+    // undici buffered the whole body: the request is over and the socket is idle, not held.
+    await expect.poll(() => patient.stats()).toMatchObject({ active: 0, idle: 1 })
+    await res.dispose()
+    await patient.get('/again')
+    expect(small.connections).toHaveLength(1)
+  } finally {
+    await patient.close()
+    await small.close()
+  }
+})
