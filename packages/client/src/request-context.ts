@@ -1,4 +1,6 @@
 import { type CapturedStack, resolveCallSite } from './call-site.js'
+import type { Deadline, DeadlineList } from './deadline-list.js'
+import { RequestTimeoutError } from './errors.js'
 import { isReplayable } from './stale-retry.js'
 import type { RequestRecord } from './types.js'
 
@@ -6,7 +8,7 @@ import type { RequestRecord } from './types.js'
  * What spinup knows about one request while it runs. It is keyed by the dispatch options object, which
  * undici hands unchanged from the Agent to the Pool to the Client, so every layer finds the same context.
  */
-export class RequestContext {
+export class RequestContext implements Deadline {
   readonly method: string
   readonly url: string
   readonly startedAt = Date.now()
@@ -25,8 +27,15 @@ export class RequestContext {
   abortReason: Error | undefined
   /** True once the request ended or failed for good (a stale-socket replay is not the end). */
   settled = false
-  /** The timer of the request's timeout, if it has one. */
-  deadline: NodeJS.Timeout | undefined
+  /** The request's own timeout in ms (0: none), and what enforces it: the session's list or a timer. */
+  timeout = 0
+  deadlines: DeadlineList | undefined
+  timer: NodeJS.Timeout | undefined
+  // The Deadline fields, for the session's DeadlineList.
+  at = 0
+  prev: Deadline | undefined
+  next: Deadline | undefined
+  listed = false
   /** Stops listening to the caller's signal. */
   unlisten: (() => void) | undefined
   /** Rejects the caller's promise when the request is aborted before it reached a socket. */
@@ -41,9 +50,32 @@ export class RequestContext {
     this.stack = stack
   }
 
+  /** Starts the request's timeout: in the session's shared list when given one, else on its own timer. */
+  startTimeout(timeout: number, deadlines: DeadlineList | undefined): void {
+    this.timeout = timeout
+    if (deadlines) {
+      this.at = Date.now() + timeout
+      this.deadlines = deadlines
+      deadlines.add(this)
+    } else {
+      this.timer = setTimeout(() => this.expire(), timeout)
+    }
+  }
+
+  /** The timeout passed. */
+  expire(): void {
+    this.requestAbort(new RequestTimeoutError(this.method, this.url, this.timeout))
+  }
+
+  /** Clears the timeout (the response headers of a stream arrived, or the request is over). */
+  clearTimeout(): void {
+    this.deadlines?.remove(this)
+    clearTimeout(this.timer)
+  }
+
   /** Clears the timeout and stops listening to the signal: the request is over. */
   stopWatching(): void {
-    clearTimeout(this.deadline)
+    this.clearTimeout()
     this.unlisten?.()
   }
 

@@ -2,12 +2,12 @@ import type { Readable } from 'node:stream'
 import tls from 'node:tls'
 import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
 import { captureStack, type StackCutOff } from './call-site.js'
+import { DeadlineList } from './deadline-list.js'
 import {
   ConnectionClosedError,
   InvalidOptionError,
   InvalidRequestError,
   RequestAbortedError,
-  RequestTimeoutError,
   SessionClosedError,
   SpinupError,
 } from './errors.js'
@@ -87,6 +87,8 @@ export class Session {
   readonly #headers: Record<string, string | string[]>
   readonly #timeout: number
   readonly #registry = new SocketRegistry()
+  /** The deadlines of requests that use the session's own timeout (one timer for all of them). */
+  readonly #deadlines = new DeadlineList()
   readonly #agent: SessionAgent
   #closing: Promise<void> | undefined
 
@@ -193,7 +195,8 @@ export class Session {
 
   /** Plain records of the sockets open now, optionally filtered by origin or state. */
   sockets(filter: SocketFilter = {}): SocketRecord[] {
-    const origin = filter.origin === undefined ? undefined : resolveUrl(filter.origin, undefined, undefined).origin
+    const origin =
+      filter.origin === undefined ? undefined : resolveUrl(filter.origin, undefined, undefined).origin
     return this.#registry
       .records()
       .filter(
@@ -317,12 +320,7 @@ export class Session {
     let sent = this.#agent.request(options)
     const { method } = prepared
     const href = prepared.url.href
-    if (timeout > 0) {
-      context.deadline = setTimeout(
-        () => context.requestAbort(new RequestTimeoutError(method, href, timeout)),
-        timeout,
-      )
-    }
+    if (timeout > 0) context.startTimeout(timeout, timeout === this.#timeout ? this.#deadlines : undefined)
     if (signal) {
       const onAbort = () => context.requestAbort(new RequestAbortedError(method, href, signal.reason))
       signal.addEventListener('abort', onAbort, { once: true })
@@ -339,7 +337,7 @@ export class Session {
       const response = await sent
       if (streaming) {
         // The timeout covers a stream until its headers; the caller's signal, until its body is done.
-        clearTimeout(context.deadline)
+        context.clearTimeout()
         if (context.unlisten) response.body.once('close', context.unlisten)
       }
       return response

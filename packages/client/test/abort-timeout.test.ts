@@ -158,3 +158,21 @@ test('close() is final: a request queued behind a busy connection fails and noth
   expect(server.requests.map((r) => r.url)).toEqual(['/slow'])
   await expect(single.get('/later')).rejects.toMatchObject({ code: 'SPINUP_SESSION_CLOSED' })
 })
+
+test('requests sharing the Session timeout each expire, and one answered in time is not touched', async () => {
+  const mixed = await startTestServer((req, res) => {
+    if (req.url === '/fast') res.end('fast')
+  })
+  const quick = new Session({ baseUrl: mixed.url, timeout: 40 })
+  try {
+    const slow = [1, 2, 3].map((i) => quick.get(`/slow/${i}`).catch((err: unknown) => err))
+    expect(await (await quick.get('/fast')).text()).toBe('fast')
+    for (const result of await Promise.all(slow))
+      expect(result).toMatchObject({ code: 'SPINUP_TIMEOUT', timeout: 40 })
+    expect(quick.sockets({ state: 'active' })).toEqual([])
+    expect(quick.stats()).toMatchObject({ active: 0, requests: 4 })
+  } finally {
+    await quick.close()
+    await mixed.close()
+  }
+})
