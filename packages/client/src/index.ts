@@ -10,6 +10,7 @@ export {
 } from './errors.js'
 export { formatAge, formatSocket, formatSockets } from './format-socket.js'
 export { type OsSocket, osSockets } from './os-sockets.js'
+export { type ReadTcpTableOptions, readTcpTable, type TcpTableRow } from './proc-net-tcp.js'
 export type { BodyInit, HeadersInit, HeaderValue, QueryInit, RequestInit } from './request-input.js'
 export { type ResponseHeaders, SessionResponse, StreamedResponse } from './response.js'
 export {
