@@ -17,9 +17,20 @@ export interface JsonReport {
 
 const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
 
+/** Kills a process group we started, by its leader's pid; a no-op once it is gone. */
+function killGroup(leader: number): void {
+  try {
+    process.kill(-leader, 'SIGKILL')
+  } catch {
+    // Already gone.
+  }
+}
+
 /**
  * Runs `vitest run` on another project folder in a child process, as a user would in a terminal, and
- * returns its exit code, its output and its JSON report. Killed (by its pid) if it takes over a minute.
+ * returns its exit code, its output and its JSON report. The child runs in a process group of its own,
+ * killed as a whole (its workers too) if the run takes over a minute, and whatever is left of it once it
+ * has exited.
  */
 export async function runVitest(
   root: URL,
@@ -32,12 +43,13 @@ export async function runVitest(
   const args = [vitestBin, 'run', '--root', fileURLToPath(root), '--reporter=default', '--reporter=json']
   const child = spawn(process.execPath, [...args, `--outputFile.json=${reportFile}`], {
     env,
+    detached: true, // its own process group, so its workers can be ended with it
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-  const guard = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  const guard = setTimeout(() => killGroup(child.pid!), 60_000)
   try {
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject)
@@ -49,6 +61,7 @@ export async function runVitest(
     throw new Error(`the child vitest in ${fileURLToPath(root)} gave no report:\n${output}`, { cause: error })
   } finally {
     clearTimeout(guard)
+    if (child.pid !== undefined) killGroup(child.pid)
     rmSync(dir, { recursive: true, force: true })
   }
 }
