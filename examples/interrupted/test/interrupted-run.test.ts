@@ -9,30 +9,13 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { isProcessRunning, portIsFree } from '@spinup/fixtures'
 import { expect, test } from 'vitest'
 
 const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
 
 /** Starts the never-ending run in its own process group and waits until its server process is up. */
 async function startRunThatHangs(): Promise<{ runner: ChildProcess; server: { pid: number; port: number } }> {
@@ -54,7 +37,7 @@ async function startRunThatHangs(): Promise<{ runner: ChildProcess; server: { pi
     await expect.poll(() => existsSync(stateFile), { timeout: 30_000, interval: 20 }).toBe(true)
     await expect.poll(() => readFileSync(stateFile, 'utf8').endsWith('}'), { timeout: 5_000 }).toBe(true)
     const server = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number; port: number }
-    expect(isAlive(server.pid)).toBe(true)
+    expect(isProcessRunning(server.pid)).toBe(true)
     return { runner, server }
   } catch (error) {
     killGroup(runner.pid!)
@@ -79,7 +62,7 @@ function killGroup(leader: number): void {
  */
 function cleanUp(runner: ChildProcess, server: { pid: number }): void {
   killGroup(runner.pid!)
-  if (isAlive(server.pid)) killGroup(server.pid)
+  if (isProcessRunning(server.pid)) killGroup(server.pid)
 }
 
 test('Ctrl-C (SIGINT to the run): the server process is gone and its port is free', async () => {
@@ -88,7 +71,7 @@ test('Ctrl-C (SIGINT to the run): the server process is gone and its port is fre
     const exited = once(runner, 'exit')
     process.kill(-runner.pid!, 'SIGINT')
     await exited
-    await expect.poll(() => isAlive(server.pid), { timeout: 10_000 }).toBe(false)
+    await expect.poll(() => isProcessRunning(server.pid), { timeout: 10_000 }).toBe(false)
     expect(await portIsFree(server.port)).toBe(true)
   } finally {
     cleanUp(runner, server)
@@ -101,7 +84,7 @@ test('the runner killed with SIGKILL (no cleanup code runs): the server process 
     const exited = once(runner, 'exit')
     process.kill(runner.pid!, 'SIGKILL') // the vitest main process only; its workers are left to notice
     await exited
-    await expect.poll(() => isAlive(server.pid), { timeout: 10_000 }).toBe(false)
+    await expect.poll(() => isProcessRunning(server.pid), { timeout: 10_000 }).toBe(false)
     expect(await portIsFree(server.port)).toBe(true)
   } finally {
     cleanUp(runner, server)

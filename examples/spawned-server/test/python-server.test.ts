@@ -4,29 +4,11 @@
  * until the server is ready, and after the test stops it with SIGTERM and waits until it is gone and its
  * port is free. The session talks to it like to any server.
  */
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { startServer, useServer } from '@spinup/fixtures'
+import { isProcessRunning, portIsFree, startServer, useServer } from '@spinup/fixtures'
 import { describe, expect, test } from 'vitest'
 
 const script = fileURLToPath(new URL('../server/api_server.py', import.meta.url))
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)))
-  })
-}
 
 describe('ready when GET /health answers 200', () => {
   const api = useServer({ command: 'python3', args: [script], ready: { path: '/health', status: 200 } })
@@ -40,7 +22,7 @@ describe('ready when GET /health answers 200', () => {
 
   test('a fresh process for the next test; the previous one is gone', async () => {
     expect(api.server.pid).not.toBe(pids[0])
-    expect(isAlive(pids[0]!)).toBe(false)
+    expect(isProcessRunning(pids[0]!)).toBe(false)
     const res = await api.session.post('/echo', { json: { hello: 'python' } })
     expect(await res.json()).toEqual({ received: { hello: 'python' } })
   })
@@ -57,7 +39,7 @@ describe('ready when GET /health answers 200', () => {
     await api.session.get('/health') // a pooled connection the stop has to deal with
     const report = await api.stop()
     expect(report.destroyedConnections).toBe(0) // it exited within the grace period: no SIGKILL needed
-    expect(isAlive(pid!)).toBe(false)
+    expect(isProcessRunning(pid!)).toBe(false)
     expect(await portIsFree(port)).toBe(true)
   })
 })
