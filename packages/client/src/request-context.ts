@@ -38,8 +38,11 @@ export class RequestContext implements Deadline {
   listed = false
   /** Stops listening to the caller's signal. */
   unlisten: (() => void) | undefined
-  /** Rejects the caller's promise when the request is aborted before it reached a socket. */
-  abortQueued: ((reason: Error) => void) | undefined
+  /**
+   * The handler undici's request API gave the dispatcher. Failing it directly rejects the caller's promise
+   * while the request still waits for a connection, which undici's own abort would not do until one is free.
+   */
+  handler: { onError?(err: Error): void } | undefined
   /** Resolves once undici has handed the connection back to the pool (see TrackedClient.whenReleased). */
   released: Promise<void> | undefined
 
@@ -84,7 +87,8 @@ export class RequestContext implements Deadline {
     if (this.settled || this.abortReason) return
     this.abortReason = reason
     if (this.abort) this.abort(reason)
-    else this.abortQueued?.(reason)
+    // When the request reaches a connection later, TrackedClient fails it before it is written.
+    else this.handler?.onError?.(reason)
   }
 
   /** A context for a request that came through `session.dispatcher` (undici.request, fetch, …). */

@@ -58,6 +58,7 @@ export class SessionAgent extends Agent {
       )
       attachContext(opts, context)
     }
+    context.handler = handler as RequestContext['handler']
     this.#registry.requests++
     return super.dispatch(opts, handler)
   }

@@ -316,8 +316,8 @@ export class Session {
     }
     // No AbortController goes to undici (it costs a few µs a request, and undici does not reject a request
     // still queued for a connection until it gets one). The timer and the caller's signal abort the request
-    // through its socket, or, while it still waits for one, reject the caller's promise here.
-    let sent = this.#agent.request(options)
+    // through its socket, or, while it still waits for one, through its handler (RequestContext.requestAbort).
+    const sent = this.#agent.request(options)
     const { method } = prepared
     const href = prepared.url.href
     if (timeout > 0) context.startTimeout(timeout, timeout === this.#timeout ? this.#deadlines : undefined)
@@ -325,13 +325,6 @@ export class Session {
       const onAbort = () => context.requestAbort(new RequestAbortedError(method, href, signal.reason))
       signal.addEventListener('abort', onAbort, { once: true })
       context.unlisten = () => signal.removeEventListener('abort', onAbort)
-    }
-    if (timeout > 0 || signal) {
-      const queued = sent
-      sent = new Promise((resolve, reject) => {
-        context.abortQueued = reject
-        queued.then(resolve, reject)
-      })
     }
     try {
       const response = await sent
