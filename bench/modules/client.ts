@@ -42,37 +42,56 @@ function expectOk(status: number, caseName: string): void {
   if (status !== 200) throw new Error(`${caseName}: expected status 200, got ${status}`)
 }
 
-const cases: readonly ClientCase[] = [
-  {
-    name: BASELINE,
-    role: 'baseline',
+/** undici.request on an Agent with the session's options; the variants differ in one request option or a wait. */
+function undiciCase(
+  name: string,
+  role: ClientCase['role'],
+  variant: { reset?: boolean; afterResponse?: () => Promise<void> } = {},
+): ClientCase {
+  return {
+    name,
+    role,
     open(origin) {
       const dispatcher = new Agent(agentOptions)
       const url = `${origin}/`
       return {
         async send() {
-          const { statusCode, body } = await request(url, { dispatcher })
+          const { statusCode, body } = await request(url, { dispatcher, reset: variant.reset ?? false })
           await body.arrayBuffer()
-          expectOk(statusCode, BASELINE)
+          await variant.afterResponse?.()
+          expectOk(statusCode, name)
         },
         close: () => dispatcher.close(),
       }
     },
-  },
-  {
-    name: SUBJECT,
-    role: 'subject',
+  }
+}
+
+/** session.get on a Session with the pool options, plus `options`. */
+function sessionGetCase(
+  name: string,
+  role: ClientCase['role'],
+  options: { timeout?: number } = {},
+): ClientCase {
+  return {
+    name,
+    role,
     open(origin) {
-      const session = new Session({ baseUrl: origin, ...poolOptions })
+      const session = new Session({ baseUrl: origin, ...poolOptions, ...options })
       return {
         async send() {
           const res = await session.get('/')
-          expectOk(res.status, SUBJECT)
+          expectOk(res.status, name)
         },
         close: () => session.close(),
       }
     },
-  },
+  }
+}
+
+const cases: readonly ClientCase[] = [
+  undiciCase(BASELINE, 'baseline'),
+  sessionGetCase(SUBJECT, 'subject'),
   {
     // Node 20's built-in fetch on its default global dispatcher, as most code under test uses it.
     name: 'fetch',
@@ -89,24 +108,9 @@ const cases: readonly ClientCase[] = [
       }
     },
   },
-  {
-    // `reset: true` sends `connection: close`, so every request pays for a TCP handshake: what a client
-    // that never pools (or closes everything between requests) costs.
-    name: 'new connection per request',
-    role: 'context',
-    open(origin) {
-      const dispatcher = new Agent(agentOptions)
-      const url = `${origin}/`
-      return {
-        async send() {
-          const { statusCode, body } = await request(url, { dispatcher, reset: true })
-          await body.arrayBuffer()
-          expectOk(statusCode, 'new connection per request')
-        },
-        close: () => dispatcher.close(),
-      }
-    },
-  },
+  // `reset: true` sends `connection: close`, so every request pays for a TCP handshake: what a client
+  // that never pools (or closes everything between requests) costs.
+  undiciCase('new connection per request', 'context', { reset: true }),
   {
     // Where session.get's overhead lives: the session's dispatcher alone (socket tracking, per-request
     // context), without the request preparation, timeout and release wait of session.get.
@@ -125,41 +129,14 @@ const cases: readonly ClientCase[] = [
       }
     },
   },
-  {
-    // Raw undici held to the session's rule of one connection per worker: after each response it waits the
-    // event-loop turn undici takes to free the connection (a session waits for undici's 'drain' instead).
-    // Against this row the session's own overhead shows apart from the cost of reusing one connection.
-    name: 'undici.request, reusing one connection',
-    role: 'diagnostic',
-    open(origin) {
-      const dispatcher = new Agent(agentOptions)
-      const url = `${origin}/`
-      return {
-        async send() {
-          const { statusCode, body } = await request(url, { dispatcher })
-          await body.arrayBuffer()
-          await new Promise<void>((resolve) => setImmediate(resolve))
-          expectOk(statusCode, 'undici.request, reusing one connection')
-        },
-        close: () => dispatcher.close(),
-      }
-    },
-  },
-  {
-    // session.get without its per-request timer and AbortController (the session's default is 30 s).
-    name: 'session.get, timeout 0',
-    role: 'diagnostic',
-    open(origin) {
-      const session = new Session({ baseUrl: origin, timeout: 0, ...poolOptions })
-      return {
-        async send() {
-          const res = await session.get('/')
-          expectOk(res.status, 'session.get, timeout 0')
-        },
-        close: () => session.close(),
-      }
-    },
-  },
+  // Raw undici held to the session's rule of one connection per worker: after each response it waits the
+  // event-loop turn undici takes to free the connection (a session waits for undici's 'drain' instead).
+  // Against this row the session's own overhead shows apart from the cost of reusing one connection.
+  undiciCase('undici.request, reusing one connection', 'diagnostic', {
+    afterResponse: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  }),
+  // session.get without a timeout (the session's default, 30 s, is one entry in its deadline list per request).
+  sessionGetCase('session.get, timeout 0', 'diagnostic', { timeout: 0 }),
 ]
 
 /** Reads the server's count of accepted connections over one kept-alive connection of its own. */
