@@ -43,7 +43,7 @@ export class RequestContext implements Deadline {
    * while the request still waits for a connection, which undici's own abort would not do until one is free.
    */
   handler: { onError?(err: Error): void } | undefined
-  /** Resolves once undici has handed the connection back to the pool (see TrackedClient.whenReleased). */
+  /** Resolves once undici has handed the connection back to the pool (set by TrackedClient's end hook). */
   released: Promise<void> | undefined
 
   constructor(method: string, url: string, replayable: boolean, stack: CapturedStack) {

@@ -46,17 +46,11 @@ export class TrackedClient extends Client {
     this.#owner = owner
     this.#origin = new URL(String(origin)).origin
     // undici frees the connection one event-loop turn after a response ends and then emits 'drain';
-    // a request sent before that would make the pool open a second connection (see whenReleased).
+    // a request sent before that would make the pool open a second connection. The end hook hands each
+    // request a promise of that release (RequestContext.released), which a session awaits before it
+    // resolves a buffered request, so the next request reuses the same connection.
     const release = () => this.#release()
     this.on('drain', release).on('disconnect', release).on('connectionError', release)
-  }
-
-  /**
-   * Resolves once undici has handed this connection back to the pool after the last response. A session
-   * waits for it before resolving a buffered request, so the next request reuses the same connection.
-   */
-  whenReleased(): Promise<void> {
-    return this.#releasing?.promise ?? Promise.resolve()
   }
 
   #release(): void {
