@@ -20,4 +20,5 @@ export {
   type SocketFilter,
   type StreamInit,
 } from './session.js'
+export { socketInodes } from './socket-inodes.js'
 export type { CallSite, RequestRecord, SessionStats, SocketRecord, SocketState } from './types.js'

@@ -1,5 +1,5 @@
-import { readdirSync, readlinkSync } from 'node:fs'
 import { readTcpTable } from './proc-net-tcp.js'
+import { socketInodes } from './socket-inodes.js'
 
 /** One TCP connection of this process as the kernel lists it. */
 export interface OsSocket {
@@ -33,14 +33,5 @@ function ownSocketInodes(): Set<string> {
   if (process.platform !== 'linux') {
     throw new Error('osSockets() reads /proc and works on Linux only.')
   }
-  const inodes = new Set<string>()
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`)
-      if (target.startsWith('socket:[')) inodes.add(target.slice(8, -1))
-    } catch {
-      // The descriptor closed while we listed them.
-    }
-  }
-  return inodes
+  return socketInodes()
 }

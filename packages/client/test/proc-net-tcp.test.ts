@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readdirSync, readlinkSync } from 'node:fs'
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
-import { readTcpTable, type TcpTableRow } from '../src/index.js'
+import { readTcpTable, socketInodes, type TcpTableRow } from '../src/index.js'
 
 /** The inodes of the sockets this process holds, from /proc/self/fd. */
 function ownInodes(): Set<string> {
@@ -123,6 +124,39 @@ describe.skipIf(process.platform !== 'linux')('the kernel TCP table', () => {
     expect(ownInodes().has(rows[0]!.inode)).toBe(true)
     // The IPv4 table does not list that socket.
     expect(readTcpTable({ tables: ['tcp'] }).filter((r) => r.inode === rows[0]!.inode)).toEqual([])
+  })
+
+  test('socketInodes() joins a process to its rows: this process by default, another one by pid', async () => {
+    const { port } = await listenAndConnect('127.0.0.1')
+    const listener = readTcpTable({ listeningOnly: true }).find(
+      (r) => r.localAddress === '127.0.0.1' && r.localPort === port,
+    )!
+    expect(socketInodes()).toEqual(ownInodes())
+    expect(socketInodes().has(listener.inode)).toBe(true)
+    // A child process that listens: its listener is in its own set, not in ours.
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        "require('net').createServer().listen(0, '127.0.0.1', function () { console.log(this.address().port) })",
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    try {
+      const [line] = (await once(child.stdout!, 'data')) as [Buffer]
+      const childPort = Number(String(line).trim())
+      const childListener = readTcpTable({ listeningOnly: true }).find(
+        (r) => r.localAddress === '127.0.0.1' && r.localPort === childPort,
+      )!
+      expect(socketInodes(child.pid!).has(childListener.inode)).toBe(true)
+      expect(socketInodes().has(childListener.inode)).toBe(false)
+    } finally {
+      const exited = once(child, 'exit')
+      child.kill()
+      await exited
+    }
+    // A process that is gone has no sockets.
+    expect(socketInodes(child.pid!)).toEqual(new Set())
   })
 
   test('a closed connection leaves no ESTABLISHED row, and what the kernel still lists is held by no process (inode 0)', async () => {
