@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -18,10 +18,18 @@ import { expect, test } from 'vitest'
 const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
 
 /** Starts the never-ending run in its own process group and waits until its server process is up. */
-async function startRunThatHangs(): Promise<{ runner: ChildProcess; server: { pid: number; port: number } }> {
+async function startRunThatHangs(): Promise<{
+  runner: ChildProcess
+  server: { pid: number; port: number }
+  dir: string
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'spinup-interrupted-'))
   const stateFile = join(dir, 'server.json')
-  const env: NodeJS.ProcessEnv = { ...process.env, STATE_FILE: stateFile, NO_COLOR: '1' }
+  // The run's own temp files: vitest removes its folder there only when it closes normally, and this run is
+  // killed. cleanUp() removes it.
+  const runTmp = join(dir, 'tmp')
+  mkdirSync(runTmp)
+  const env: NodeJS.ProcessEnv = { ...process.env, STATE_FILE: stateFile, NO_COLOR: '1', TMPDIR: runTmp }
   for (const key of Object.keys(env)) if (key.startsWith('VITEST')) delete env[key]
   const root = fileURLToPath(new URL('../run-to-interrupt/', import.meta.url))
   const runner = spawn(process.execPath, [vitestBin, 'run', '--root', root], {
@@ -38,12 +46,11 @@ async function startRunThatHangs(): Promise<{ runner: ChildProcess; server: { pi
     await expect.poll(() => readFileSync(stateFile, 'utf8').endsWith('}'), { timeout: 5_000 }).toBe(true)
     const server = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number; port: number }
     expect(isProcessRunning(server.pid)).toBe(true)
-    return { runner, server }
+    return { runner, server, dir }
   } catch (error) {
     killGroup(runner.pid!)
-    throw new Error(`the child run never reported its server:\n${output}`, { cause: error })
-  } finally {
     rmSync(dir, { recursive: true, force: true })
+    throw new Error(`the child run never reported its server:\n${output}`, { cause: error })
   }
 }
 
@@ -57,16 +64,19 @@ function killGroup(leader: number): void {
 }
 
 /**
- * Our own cleanup, after the assertions, whatever they found: the child run's process group, and the server's
- * (spawned in a group of its own) should the assertions have failed because it survived.
+ * Our own cleanup, after the assertions, whatever they found: the child run's process group, the server's
+ * (spawned in a group of its own) should the assertions have failed because it survived, and the run's folder
+ * with its temp files.
  */
-function cleanUp(runner: ChildProcess, server: { pid: number }): void {
-  killGroup(runner.pid!)
-  if (isProcessRunning(server.pid)) killGroup(server.pid)
+function cleanUp(run: { runner: ChildProcess; server: { pid: number }; dir: string }): void {
+  killGroup(run.runner.pid!)
+  if (isProcessRunning(run.server.pid)) killGroup(run.server.pid)
+  rmSync(run.dir, { recursive: true, force: true })
 }
 
 test('Ctrl-C (SIGINT to the run): the server process is gone and its port is free', async () => {
-  const { runner, server } = await startRunThatHangs()
+  const run = await startRunThatHangs()
+  const { runner, server } = run
   try {
     const exited = once(runner, 'exit')
     process.kill(-runner.pid!, 'SIGINT')
@@ -74,12 +84,13 @@ test('Ctrl-C (SIGINT to the run): the server process is gone and its port is fre
     await expect.poll(() => isProcessRunning(server.pid), { timeout: 10_000 }).toBe(false)
     expect(await portIsFree(server.port)).toBe(true)
   } finally {
-    cleanUp(runner, server)
+    cleanUp(run)
   }
 })
 
 test('the runner killed with SIGKILL (no cleanup code runs): the server process is gone all the same', async () => {
-  const { runner, server } = await startRunThatHangs()
+  const run = await startRunThatHangs()
+  const { runner, server } = run
   try {
     const exited = once(runner, 'exit')
     process.kill(runner.pid!, 'SIGKILL') // the vitest main process only; its workers are left to notice
@@ -87,6 +98,6 @@ test('the runner killed with SIGKILL (no cleanup code runs): the server process 
     await expect.poll(() => isProcessRunning(server.pid), { timeout: 10_000 }).toBe(false)
     expect(await portIsFree(server.port)).toBe(true)
   } finally {
-    cleanUp(runner, server)
+    cleanUp(run)
   }
 })
