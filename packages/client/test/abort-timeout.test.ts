@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { osSockets, Session } from '../src/index.js'
+import { establishedTo } from './support/os.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 /** A server that accepts requests and never answers them. */
@@ -19,9 +20,6 @@ afterEach(async () => {
   await session.close()
   await server.close()
 })
-
-const establishedTo = (port: number) =>
-  osSockets({ remotePort: port }).filter((s) => s.state === 'ESTABLISHED')
 
 test('a request aborted through its signal destroys its socket, and the server sees the close', async () => {
   const controller = new AbortController()

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { osSockets, Session } from '../src/index.js'
+import { Session } from '../src/index.js'
+import { establishedTo } from './support/os.js'
 import { sendBody, startTestServer, type TestServer } from './support/test-server.js'
 
 describe('buffered requests never pin a socket', () => {
@@ -32,7 +33,7 @@ describe('buffered requests never pin a socket', () => {
     // The OS agrees: every connection to the server is still there (pooled, idle) and no more.
     const open = session.stats().open
     expect(open).toBeGreaterThan(0)
-    expect(osSockets({ remotePort: server.port }).filter((s) => s.state === 'ESTABLISHED')).toHaveLength(open)
+    expect(establishedTo(server.port)).toHaveLength(open)
     // Every response was complete on the wire, 1 MiB bodies included.
     expect(responses.filter((r) => r.body.length === 1024 * 1024)).toHaveLength(7)
   })

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { formatSockets, osSockets, Session } from '../src/index.js'
+import { formatSockets, Session } from '../src/index.js'
+import { establishedTo } from './support/os.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 let server: TestServer
@@ -17,9 +18,6 @@ afterEach(async () => {
   await session.close()
   await server.close()
 })
-
-const establishedTo = (port: number) =>
-  osSockets({ remotePort: port }).filter((s) => s.state === 'ESTABLISHED')
 
 test('twenty unconsumed streams are twenty active sockets, each naming its request and call site', async () => {
   const streams = []
