@@ -27,6 +27,31 @@ export class InvalidOptionError extends SpinupError {
   }
 }
 
+/**
+ * An option object had a key spinup does not know: most often a typo (`baseURL`, `header`) that would
+ * otherwise do nothing at all. Names the key, where it was given, and the nearest known key.
+ */
+export class UnknownOptionError extends SpinupError {
+  /** The unknown key, as given. */
+  readonly key: string
+  /** Which option object it was in, e.g. "Session options". */
+  readonly where: string
+  /** The nearest known key, when one is near enough to be a likely typo. */
+  readonly suggestion: string | undefined
+  constructor(key: string, where: string, suggestion: string | undefined, known: readonly string[]) {
+    super(
+      'SPINUP_UNKNOWN_OPTION',
+      `${where}: unknown option ${JSON.stringify(key)}` +
+        (suggestion ? `; did you mean ${suggestion}?` : '.') +
+        ` Known options: ${known.join(', ')}.`,
+    )
+    this.name = 'UnknownOptionError'
+    this.key = key
+    this.where = where
+    this.suggestion = suggestion
+  }
+}
+
 /** A request was made on a session after `close()`. */
 export class SessionClosedError extends SpinupError {
   constructor(method: string, url: string) {

@@ -7,8 +7,10 @@ export {
   SessionClosedError,
   SpinupError,
   StaleConnectionError,
+  UnknownOptionError,
 } from './errors.js'
 export { formatAge, formatSocket, formatSockets } from './format-socket.js'
+export { checkOptionKeys, type KnownKeys, knownKeys, nearestKey } from './option-keys.js'
 export { type OsSocket, osSockets } from './os-sockets.js'
 export { type ReadTcpTableOptions, readTcpTable, type TcpTableRow } from './proc-net-tcp.js'
 export type { BodyInit, HeadersInit, HeaderValue, QueryInit, RequestInit } from './request-input.js'

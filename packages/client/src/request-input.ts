@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import { InvalidRequestError } from './errors.js'
+import { knownKeys } from './option-keys.js'
 
 /** A header value as callers give it. */
 export type HeaderValue = string | number | readonly string[] | undefined
@@ -26,6 +27,17 @@ export interface RequestInit {
   /** Milliseconds for the whole exchange, body included; overrides the Session's `timeout`. 0 disables it. */
   timeout?: number
 }
+
+/** Every key of RequestInit, once (stream() options add theirs to it). */
+export const requestKeyNames = {
+  headers: true,
+  query: true,
+  body: true,
+  json: true,
+  signal: true,
+  timeout: true,
+} as const satisfies { [K in keyof Required<RequestInit>]: true }
+export const requestKeys = knownKeys<RequestInit>(requestKeyNames)
 
 // RFC 9110 token: what a method or a header name may contain.
 const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/

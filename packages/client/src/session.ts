@@ -11,6 +11,7 @@ import {
   SessionClosedError,
   SpinupError,
 } from './errors.js'
+import { checkOptionKeys, type KnownKeys, knownKeys } from './option-keys.js'
 import { attachOwnContext, RequestContext } from './request-context.js'
 import {
   buildBody,
@@ -20,6 +21,8 @@ import {
   type HeadersInit,
   normalizeHeaders,
   type RequestInit,
+  requestKeyNames,
+  requestKeys,
   resolveUrl,
 } from './request-input.js'
 import { type ResponseHeaders, SessionResponse, StreamedResponse } from './response.js'
@@ -66,6 +69,18 @@ export interface GlobalFetchRoute {
 
 const DEFAULT_TIMEOUT = 30_000
 
+const sessionKeys = knownKeys<SessionOptions>({
+  baseUrl: true,
+  headers: true,
+  timeout: true,
+  connections: true,
+  keepAliveTimeout: true,
+  connectTimeout: true,
+  ca: true,
+  retryStale: true,
+})
+const streamKeys = knownKeys<StreamInit>({ ...requestKeyNames, method: true })
+
 interface Prepared {
   readonly method: string
   readonly url: URL
@@ -96,6 +111,7 @@ export class Session {
     if (typeof options !== 'object' || options === null) {
       throw new InvalidOptionError('new Session(options): options must be an object.')
     }
+    checkOptionKeys(options, sessionKeys, 'Session options')
     if (options.baseUrl !== undefined) {
       try {
         this.#base = resolveUrl(options.baseUrl, undefined, undefined)
@@ -166,7 +182,14 @@ export class Session {
    * socket (listed as active in `sockets()`) until the body is consumed or the response is disposed.
    */
   async stream(url: string | URL, init: StreamInit = {}): Promise<StreamedResponse> {
-    const prepared = this.#prepare(init.method ?? 'GET', url, init, captureStack(this.stream))
+    const prepared = this.#prepare(
+      init?.method ?? 'GET',
+      url,
+      init,
+      captureStack(this.stream),
+      streamKeys,
+      'stream() options',
+    )
     const { context } = prepared
     const { statusCode, headers, body } = await this.#send(prepared, true)
     const release = async () => {
@@ -257,7 +280,14 @@ export class Session {
     init: RequestInit | undefined,
     caller: StackCutOff,
   ): Promise<SessionResponse> {
-    const prepared = this.#prepare(method, url, init ?? {}, captureStack(caller))
+    const prepared = this.#prepare(
+      method,
+      url,
+      init ?? {},
+      captureStack(caller),
+      requestKeys,
+      'request options',
+    )
     const { statusCode, headers, body } = await this.#send(prepared, false)
     let bytes: Buffer
     try {
@@ -277,11 +307,14 @@ export class Session {
     url: string | URL,
     init: RequestInit,
     stack: ReturnType<typeof captureStack>,
+    keys: KnownKeys,
+    where: string,
   ): Prepared {
     const checkedMethod = checkMethod(method)
     if (typeof init !== 'object' || init === null) {
       throw new InvalidRequestError(`The request options must be an object, got ${String(init)}.`)
     }
+    checkOptionKeys(init, keys, where)
     const resolved = resolveUrl(url, this.#base, init.query)
     if (this.#closing) throw new SessionClosedError(checkedMethod, resolved.href)
     const headers = buildHeaders(this.#headers, init.headers)
