@@ -1,3 +1,5 @@
+import { formatStatus, previewBody } from './response-summary.js'
+
 /**
  * Every error spinup throws on purpose carries a stable `code`, so tests and tools can tell them apart
  * without matching message text, and a message that says what happened and what to do next.
@@ -49,6 +51,32 @@ export class UnknownOptionError extends SpinupError {
     this.key = key
     this.where = where
     this.suggestion = suggestion
+  }
+}
+
+/** `res.json()` on a body that is not JSON: names the request, the response and the start of its body. */
+export class NotJsonError extends SpinupError {
+  readonly status: number
+  readonly contentType: string | undefined
+  constructor(
+    method: string,
+    url: string,
+    status: number,
+    contentType: string | undefined,
+    body: Uint8Array,
+    cause: unknown,
+  ) {
+    super(
+      'SPINUP_NOT_JSON',
+      `${method} ${url} answered ${formatStatus(status)} with ` +
+        `${contentType ? `content-type ${contentType}` : 'no content-type'}, and its body is not JSON ` +
+        `(${describeCause(cause)}). Read it with res.text() instead. The body starts:\n` +
+        previewBody(body, contentType),
+      { cause },
+    )
+    this.name = 'NotJsonError'
+    this.status = status
+    this.contentType = contentType
   }
 }
 

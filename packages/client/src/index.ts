@@ -2,6 +2,7 @@ export {
   ConnectionClosedError,
   InvalidOptionError,
   InvalidRequestError,
+  NotJsonError,
   RequestAbortedError,
   RequestTimeoutError,
   SessionClosedError,
@@ -14,7 +15,8 @@ export { checkOptionKeys, type KnownKeys, knownKeys, nearestKey } from './option
 export { type OsSocket, osSockets } from './os-sockets.js'
 export { type ReadTcpTableOptions, readTcpTable, type TcpTableRow } from './proc-net-tcp.js'
 export type { BodyInit, HeadersInit, HeaderValue, QueryInit, RequestInit } from './request-input.js'
-export { type ResponseHeaders, SessionResponse, StreamedResponse } from './response.js'
+export { type ResponseHeaders, type ResponseMeta, SessionResponse, StreamedResponse } from './response.js'
+export { formatStatus, PREVIEW_CHARS, previewBody } from './response-summary.js'
 export {
   type GlobalFetchRoute,
   Session,

@@ -26,6 +26,11 @@ export interface RequestInit {
   signal?: AbortSignal
   /** Milliseconds for the whole exchange, body included; overrides the Session's `timeout`. 0 disables it. */
   timeout?: number
+  /**
+   * Send the path exactly as written: no `..` or `.` segments resolved, no percent-encoding added (for
+   * path-traversal tests). CR, LF, spaces and other bytes that would split the request are still refused.
+   */
+  rawPath?: boolean
 }
 
 /** Every key of RequestInit, once (stream() options add theirs to it). */
@@ -36,6 +41,7 @@ export const requestKeyNames = {
   json: true,
   signal: true,
   timeout: true,
+  rawPath: true,
 } as const satisfies { [K in keyof Required<RequestInit>]: true }
 export const requestKeys = knownKeys<RequestInit>(requestKeyNames)
 
@@ -97,13 +103,73 @@ export function resolveUrl(url: unknown, baseUrl: URL | undefined, query: QueryI
 }
 
 function appendQuery(url: URL, query: QueryInit): void {
+  appendParams(url.searchParams, query)
+}
+
+function appendParams(params: URLSearchParams, query: QueryInit): void {
   if (typeof query !== 'object' || query === null) {
     throw new InvalidRequestError(`query must be an object of parameters, got ${describe(query)}.`)
   }
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue
-    for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item))
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item))
   }
+}
+
+/** Where a request goes: undici's origin and request target, and the URL as reported. */
+export interface RequestTarget {
+  readonly origin: string
+  /** The request target as sent on the request line. */
+  readonly path: string
+  readonly href: string
+}
+
+/** Resolves a URL to its origin and request target; with `rawPath`, the target is the path as written. */
+export function resolveTarget(
+  url: unknown,
+  baseUrl: URL | undefined,
+  query: QueryInit | undefined,
+  rawPath: unknown,
+): RequestTarget {
+  if (rawPath !== undefined && typeof rawPath !== 'boolean') {
+    throw new InvalidRequestError(`rawPath must be true or false, got ${describe(rawPath)}.`)
+  }
+  if (!rawPath) {
+    const resolved = resolveUrl(url, baseUrl, query)
+    const path = resolved.pathname + resolved.search
+    return { origin: resolved.origin, path, href: resolved.href }
+  }
+  const text = String(url)
+  // Everything after the authority is the target; the origin is checked as any URL's is.
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(text)
+  // A relative target takes only the base's origin (never `//host` parsed as a new authority).
+  const origin =
+    authority || !baseUrl
+      ? resolveUrl(authority ? authority[0] : text, undefined, undefined).origin
+      : baseUrl.origin
+  let path = authority ? text.slice(authority[0].length) || '/' : text
+  if (path[0] === '?') path = `/${path}`
+  if (path[0] !== '/' && path !== '*') {
+    throw new InvalidRequestError(
+      `rawPath: the path ${JSON.stringify(text)} must start with "/" (or be "*"); it is sent exactly as written.`,
+    )
+  }
+  // Visible ASCII only: a non-ASCII character has no single byte form (undici would send it as latin1).
+  const bad = /[^\u0021-\u007e]/.exec(path)
+  if (bad) {
+    throw new InvalidRequestError(
+      `rawPath: the path ${JSON.stringify(text)} contains ${JSON.stringify(bad[0])} at index ${bad.index}; ` +
+        'spaces, CR, LF and other control bytes would split the request line, and non-ASCII has no single ' +
+        'byte. Percent-encode it (%20, %0D, %C3%A9…).',
+    )
+  }
+  if (query) {
+    const params = new URLSearchParams()
+    appendParams(params, query)
+    const search = params.toString()
+    if (search) path += (path.includes('?') ? '&' : '?') + search
+  }
+  return { origin, path, href: origin + path }
 }
 
 /** Merges default and request headers into undici's flat object, lower-cased, checking names and values. */

@@ -21,11 +21,13 @@ import {
   type HeadersInit,
   normalizeHeaders,
   type RequestInit,
+  type RequestTarget,
   requestKeyNames,
   requestKeys,
+  resolveTarget,
   resolveUrl,
 } from './request-input.js'
-import { type ResponseHeaders, SessionResponse, StreamedResponse } from './response.js'
+import { responseHeaders, SessionResponse, StreamedResponse } from './response.js'
 import { SessionAgent } from './session-agent.js'
 import { SocketRegistry } from './socket-registry.js'
 import { isReplayable } from './stale-retry.js'
@@ -83,7 +85,7 @@ const streamKeys = knownKeys<StreamInit>({ ...requestKeyNames, method: true })
 
 interface Prepared {
   readonly method: string
-  readonly url: URL
+  readonly target: RequestTarget
   readonly context: RequestContext
   readonly options: Dispatcher.RequestOptions
   readonly timeout: number
@@ -206,14 +208,7 @@ export class Session {
       if (socket && !socket.closed)
         await new Promise<void>((resolve) => socket.once('close', () => resolve()))
     }
-    return new StreamedResponse(
-      statusCode,
-      headers as ResponseHeaders,
-      prepared.url.href,
-      body as Readable,
-      release,
-      dispose,
-    )
+    return new StreamedResponse(this.#meta(prepared, statusCode, headers), body as Readable, release, dispose)
   }
 
   /** Plain records of the sockets open now, optionally filtered by origin or state. */
@@ -299,7 +294,12 @@ export class Session {
     }
     // Resolve only once undici has freed the connection, so a request sent right after this one reuses it.
     await prepared.context.released
-    return new SessionResponse(statusCode, headers as ResponseHeaders, prepared.url.href, bytes)
+    return new SessionResponse(this.#meta(prepared, statusCode, headers), bytes)
+  }
+
+  #meta(prepared: Prepared, status: number, headers: Dispatcher.ResponseData['headers']) {
+    const { method, target } = prepared
+    return { method, status, headers: responseHeaders(headers), url: target.href, redirects: [] }
   }
 
   #prepare(
@@ -315,8 +315,8 @@ export class Session {
       throw new InvalidRequestError(`The request options must be an object, got ${String(init)}.`)
     }
     checkOptionKeys(init, keys, where)
-    const resolved = resolveUrl(url, this.#base, init.query)
-    if (this.#closing) throw new SessionClosedError(checkedMethod, resolved.href)
+    const target = resolveTarget(url, this.#base, init.query, init.rawPath)
+    if (this.#closing) throw new SessionClosedError(checkedMethod, target.href)
     const headers = buildHeaders(this.#headers, init.headers)
     const body = buildBody(init, headers)
     const timeout = init.timeout === undefined ? this.#timeout : checkTimeout(init.timeout, 'timeout')
@@ -327,32 +327,32 @@ export class Session {
     }
     const context = new RequestContext(
       checkedMethod,
-      resolved.href,
+      target.href,
       isReplayable(checkedMethod, headers, body),
       stack,
     )
     const options: Dispatcher.RequestOptions = {
-      origin: resolved.origin,
-      path: resolved.pathname + resolved.search,
+      origin: target.origin,
+      path: target.path,
       method: checkedMethod as Dispatcher.HttpMethod,
       headers,
       body: body as Dispatcher.DispatchOptions['body'],
     }
     attachOwnContext(options, context)
-    return { method: checkedMethod, url: resolved, context, options, timeout, signal: init.signal }
+    return { method: checkedMethod, target, context, options, timeout, signal: init.signal }
   }
 
   async #send(prepared: Prepared, streaming: boolean): Promise<Dispatcher.ResponseData> {
     const { context, options, timeout, signal } = prepared
     if (signal?.aborted) {
-      throw new RequestAbortedError(prepared.method, prepared.url.href, signal.reason)
+      throw new RequestAbortedError(prepared.method, prepared.target.href, signal.reason)
     }
     // No AbortController goes to undici (it costs a few µs a request, and undici does not reject a request
     // still queued for a connection until it gets one). The timer and the caller's signal abort the request
     // through its socket, or, while it still waits for one, through its handler (RequestContext.requestAbort).
     const sent = this.#agent.request(options)
     const { method } = prepared
-    const href = prepared.url.href
+    const href = prepared.target.href
     if (timeout > 0) context.startTimeout(timeout, timeout === this.#timeout ? this.#deadlines : undefined)
     if (signal) {
       const onAbort = () => context.requestAbort(new RequestAbortedError(method, href, signal.reason))
