@@ -4,6 +4,8 @@ export interface BenchContext {
   readonly rounds: number
   /** How long one case runs in one round, in ms (modules that count cycles instead scale with it). */
   readonly sliceMs: number
+  /** BENCH_QUICK=1: fewer rounds and smaller test files, for a look in well under a minute; not for the record. */
+  readonly quick: boolean
   /** Progress on stderr, so stdout carries only the table. */
   log(message: string): void
 }

@@ -13,6 +13,22 @@ export interface ChildServer {
 
 /** Every child started here and not yet exited, so an interrupted run can still end them by PID. */
 const running = new Set<ChildProcess>()
+/** The ones among them that lead a process group of their own (spawned `detached`). */
+const groupLeaders = new Set<ChildProcess>()
+
+/**
+ * Adds a child started elsewhere (the test-file benchmark's child vitest runs) to the children an
+ * interrupted run kills. A child spawned `detached` leads its own process group, and the whole group is
+ * killed: a vitest run's workers with it.
+ */
+export function trackChild(child: ChildProcess, options: { group: boolean }): void {
+  running.add(child)
+  if (options.group) groupLeaders.add(child)
+  child.once('exit', () => {
+    running.delete(child)
+    groupLeaders.delete(child)
+  })
+}
 
 /** Path of a server script in bench/servers/. */
 export function serverScript(name: string): string {
@@ -87,13 +103,14 @@ export function killAllChildServers(): void {
   for (const child of running) {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       try {
-        process.kill(child.pid, 'SIGKILL')
+        process.kill(groupLeaders.has(child) ? -child.pid : child.pid, 'SIGKILL')
       } catch {
         // Already gone between the check and the kill.
       }
     }
   }
   running.clear()
+  groupLeaders.clear()
 }
 
 /** How many children started here are still running (the runner checks it is 0 at the end). */

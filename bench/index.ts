@@ -4,7 +4,8 @@
  * measured alongside), never against fixed numbers.
  *
  * Environment: BENCH_ONLY=client,fixtures (a subset of modules), BENCH_ROUNDS (default 12),
- * BENCH_SLICE_MS (default 100: how long each case runs per round).
+ * BENCH_SLICE_MS (default 100: how long each case runs per round), BENCH_QUICK=1 (4 rounds × 50 ms and
+ * smaller test files: a quick look, not a record).
  */
 
 import type { BenchContext, BenchRow } from './bench-module.js'
@@ -35,8 +36,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 process.once('exit', killAllChildServers)
 
 async function main(): Promise<void> {
-  const rounds = positiveInteger('BENCH_ROUNDS', 12, 50)
-  const sliceMs = positiveInteger('BENCH_SLICE_MS', 100, 10_000)
+  const quick = process.env.BENCH_QUICK === '1'
+  if (
+    process.env.BENCH_QUICK !== undefined &&
+    process.env.BENCH_QUICK !== '' &&
+    !quick &&
+    process.env.BENCH_QUICK !== '0'
+  ) {
+    throw new Error(`BENCH_QUICK must be 1 (or 0, or unset), got ${JSON.stringify(process.env.BENCH_QUICK)}.`)
+  }
+  const rounds = positiveInteger('BENCH_ROUNDS', quick ? 4 : 12, 50)
+  const sliceMs = positiveInteger('BENCH_SLICE_MS', quick ? 50 : 100, 10_000)
   const only = process.env.BENCH_ONLY?.split(',')
     .map((name) => name.trim())
     .filter(Boolean)
@@ -50,6 +60,7 @@ async function main(): Promise<void> {
   const context: BenchContext = {
     rounds,
     sliceMs,
+    quick,
     log: (message) => process.stderr.write(`bench: ${message}\n`),
   }
 
@@ -65,13 +76,14 @@ async function main(): Promise<void> {
   const durationMs = performance.now() - started
 
   console.log(
-    `\nspinup benchmarks, node ${process.version}, ${rounds} rounds × ${sliceMs} ms per case (median)\n`,
+    `\nspinup benchmarks, node ${process.version}, ${rounds} rounds × ${sliceMs} ms per case (median)${quick ? ', QUICK mode' : ''}\n`,
   )
   console.log(formatTable(rows))
   if (skipped.length > 0) console.log(`\nskipped (nothing to measure yet): ${skipped.join(', ')}`)
   const path = await writeResults(rows, {
     rounds,
     sliceMs,
+    quick,
     modules: selected.map((module) => module.name),
     skipped,
     durationMs,

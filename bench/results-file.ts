@@ -10,6 +10,7 @@ export const resultsPath = fileURLToPath(new URL('./results.json', import.meta.u
 export interface RunInfo {
   readonly rounds: number
   readonly sliceMs: number
+  readonly quick: boolean
   readonly modules: readonly string[]
   readonly skipped: readonly string[]
   readonly durationMs: number
@@ -28,6 +29,7 @@ export async function writeResults(rows: readonly BenchRow[], info: RunInfo): Pr
     settings: {
       rounds: info.rounds,
       sliceMs: info.sliceMs,
+      quick: info.quick,
       modules: info.modules,
       skipped: info.skipped,
     },

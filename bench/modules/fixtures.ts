@@ -1,13 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Session } from '@spinup/client'
 import { type ReadyCheck, type RunningServer, startServer } from '@spinup/fixtures'
 import { Client } from 'undici'
 import type { BenchContext, BenchModule, BenchRow } from '../bench-module.js'
-import { serverScript } from '../child-server.js'
+import { type ChildServer, serverScript, startChildServer } from '../child-server.js'
 import { median, round } from '../stats.js'
 
 /** The bars from the issue. */
@@ -216,13 +217,134 @@ async function measureReadiness(context: BenchContext): Promise<BenchRow[]> {
   return rows
 }
 
+/** How many sockets the hook-cost rows hold open: what a test with a little concurrency leaves in the pool. */
+const HOOK_SOCKETS = 10
+
+/** Opens `count` connections in the session: that many requests at once, each on a socket of its own. */
+async function fillPool(session: Session, count: number): Promise<void> {
+  await Promise.all(Array.from({ length: count }, () => session.get('/')))
+  const open = session.stats().open
+  if (open !== count) throw new Error(`hook costs: expected ${count} open sockets, got ${open}`)
+}
+
+/** The floor under closeAllConnections(): plain sockets to the same server, destroyed, until each closes. */
+async function rawDestroy(origin: string, count: number): Promise<number> {
+  const { port } = new URL(origin)
+  const sockets = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () => resolve(socket)).once('error', reject)
+        }),
+    ),
+  )
+  const begin = performance.now()
+  await Promise.all(
+    sockets.map((socket) => {
+      const closed = new Promise((resolve) => socket.once('close', resolve))
+      socket.destroy()
+      return closed
+    }),
+  )
+  return performance.now() - begin
+}
+
+/**
+ * What useServer's afterEach adds per socket the test left open: the leak check (`sockets({ state:
+ * 'active' })`) and `closeAllConnections()`, which resolves once the OS has closed each socket. Against a
+ * server process, so only the client's side is timed.
+ */
+async function measureHookCosts(context: BenchContext): Promise<BenchRow[]> {
+  let server: ChildServer | undefined
+  const closeAll: number[] = []
+  const destroy: number[] = []
+  const leakCheck: number[] = []
+  const repeats = context.quick ? 5 : 20
+  try {
+    server = await startChildServer(serverScript('hello-server.mjs'))
+    const session = new Session({ baseUrl: server.origin })
+    try {
+      for (let r = -1; r < context.rounds; r++) {
+        let closeMs = 0
+        let destroyMs = 0
+        let checkMs = 0
+        let checks = 0
+        for (let i = 0; i < repeats; i++) {
+          await fillPool(session, HOOK_SOCKETS)
+          const begin = performance.now()
+          for (let c = 0; c < 100; c++) {
+            if (session.sockets({ state: 'active' }).length !== 0)
+              throw new Error('hook costs: a socket is active')
+          }
+          checkMs += performance.now() - begin
+          checks += 100
+          const closing = performance.now()
+          await session.closeAllConnections()
+          closeMs += performance.now() - closing
+          destroyMs += await rawDestroy(server.origin, HOOK_SOCKETS)
+        }
+        // Round -1 is the warm-up.
+        if (r < 0) continue
+        closeAll.push((closeMs * 1000) / (repeats * HOOK_SOCKETS))
+        destroy.push((destroyMs * 1000) / (repeats * HOOK_SOCKETS))
+        leakCheck.push((checkMs * 1000) / (checks * HOOK_SOCKETS))
+      }
+    } finally {
+      await session.close()
+    }
+  } finally {
+    await server?.stop()
+  }
+  const mode = `per socket, ${HOOK_SOCKETS} open`
+  const closeRatios = closeAll.map((v, i) => v / destroy[i]!)
+  return [
+    {
+      benchmark: 'fixtures',
+      case: 'socket.destroy() until closed (plain sockets)',
+      mode,
+      value: round(median(destroy), 1),
+      unit: 'µs',
+      ratio: 1,
+      baseline: 'socket.destroy()',
+      rounds: destroy.map((v) => round(v, 1)),
+      note: 'the floor under closeAllConnections()',
+    },
+    {
+      benchmark: 'fixtures',
+      case: 'session.closeAllConnections()',
+      mode,
+      value: round(median(closeAll), 1),
+      unit: 'µs',
+      ratio: round(median(closeRatios)),
+      baseline: 'socket.destroy()',
+      rounds: closeAll.map((v) => round(v, 1)),
+      note: 'resolves once the OS closed each socket',
+      details: { ratioPerRound: closeRatios.map((v) => round(v)) },
+    },
+    {
+      benchmark: 'fixtures',
+      case: "leak check: sockets({ state: 'active' })",
+      mode,
+      value: round(median(leakCheck), 2),
+      unit: 'µs',
+      rounds: leakCheck.map((v) => round(v, 2)),
+      note: 'once per test, in afterEach',
+    },
+  ]
+}
+
 /** useServer's per-test cost against a bare server cycle, and how fast a process server is seen ready. */
 export const fixturesBenchmark: BenchModule = {
   name: 'fixtures',
   description:
     'per-test cost of startServer+Session (what useServer does) vs a bare http server cycle; ' +
-    'readiness latency of a process server after it starts listening.',
+    'the leak check and closeAllConnections() per socket; readiness latency of a process server after it starts listening.',
   async run(context) {
-    return [...(await measureCycles(context)), ...(await measureReadiness(context))]
+    return [
+      ...(await measureCycles(context)),
+      ...(await measureHookCosts(context)),
+      ...(await measureReadiness(context)),
+    ]
   },
 }

@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { BenchContext, BenchModule, BenchRow } from '../bench-module.js'
+import { trackChild } from '../child-server.js'
+import { median, round } from '../stats.js'
+
+/** The bars from the issue: spinup at most this much slower than hand-written, and faster than supertest. */
+const HAND_WRITTEN_BAR = 1.1
+const SUPERTEST_BAR = 1
+
+const folder = fileURLToPath(new URL('../test-file/', import.meta.url))
+const vitestBin = join(
+  createRequire(import.meta.url)
+    .resolve('vitest/package.json')
+    .replace(/package\.json$/, ''),
+  'vitest.mjs',
+)
+
+interface Form {
+  readonly name: string
+  readonly file: string
+  /** Per round: ms from the file's first hook to its last (bench/test-file/shape.ts). */
+  readonly fileMs: number[]
+  /** Per round: ms from spawning the child vitest to its exit. */
+  readonly wallMs: number[]
+}
+
+function form(name: string, file: string): Form {
+  return { name, file, fileMs: [], wallMs: [] }
+}
+
+/**
+ * Runs one test file in a child vitest of its own and returns what the file measured. The child leads its
+ * own process group, so an interrupted benchmark kills its workers with it. NODE_EXTRA_CA_CERTS is dropped
+ * for every form alike: it costs each node start ~50 ms here (spinup drops it for its own server processes).
+ */
+async function runFile(
+  file: string,
+  env: Record<string, string>,
+  dir: string,
+): Promise<{ fileMs: number; wallMs: number }> {
+  const out = join(dir, `${file}.ms`)
+  const { NODE_EXTRA_CA_CERTS: _dropped, ...inherited } = process.env
+  const started = performance.now()
+  const child = spawn(process.execPath, [vitestBin, 'run', '--root', folder, file], {
+    cwd: folder,
+    env: { ...inherited, ...env, BENCH_TESTFILE_OUT: out },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  trackChild(child, { group: true })
+  let output = ''
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-4000)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (exitCode, signal) => resolve(signal ? -1 : exitCode))
+  })
+  const wallMs = performance.now() - started
+  if (code !== 0) throw new Error(`test-file benchmark: ${file} failed (exit ${code}):\n${output}`)
+  const fileMs = Number(await readFile(out, 'utf8'))
+  await rm(out, { force: true })
+  return { fileMs, wallMs }
+}
+
+/** Interleaved rounds of child vitest runs, one per form, the order shifting each round. */
+async function measureForms(
+  context: BenchContext,
+  label: string,
+  forms: readonly Form[],
+  env: Record<string, string>,
+  rounds: number,
+  dir: string,
+): Promise<void> {
+  context.log(`test-file: ${label}, warm-up`)
+  for (const f of forms) await runFile(f.file, env, dir)
+  for (let r = 0; r < rounds; r++) {
+    context.log(`test-file: ${label}, round ${r + 1}/${rounds}`)
+    for (let i = 0; i < forms.length; i++) {
+      const f = forms[(i + r) % forms.length]!
+      const { fileMs, wallMs } = await runFile(f.file, env, dir)
+      f.fileMs.push(fileMs)
+      f.wallMs.push(wallMs)
+    }
+  }
+}
+
+function pairedRatio(subject: Form, baseline: Form): { ratio: number; perRound: number[] } {
+  const perRound = subject.fileMs.map((v, i) => v / baseline.fileMs[i]!)
+  return { ratio: median(perRound), perRound }
+}
+
+function rows(
+  mode: string,
+  forms: readonly Form[],
+  tests: number,
+  bars: ReadonlyMap<Form, { text: string; check: (ratio: number) => boolean }>,
+): BenchRow[] {
+  const baseline = forms[0]!
+  return forms.map((f) => {
+    const { ratio, perRound } = pairedRatio(f, baseline)
+    const bar = bars.get(f)
+    const value = median(f.fileMs)
+    return {
+      benchmark: 'test-file',
+      case: f.name,
+      mode,
+      value: round(value, 1),
+      unit: 'ms',
+      ratio: round(ratio),
+      baseline: baseline.name,
+      ...(bar ? { bar: { text: bar.text, pass: bar.check(ratio) } } : {}),
+      rounds: f.fileMs.map((v) => round(v, 1)),
+      note: `${round(value / tests, 2)} ms/test; whole vitest run ${round(median(f.wallMs) / 1000, 2)} s`,
+      details: { tests, ratioPerRound: perRound.map((v) => round(v)), wallMs: f.wallMs.map((v) => round(v)) },
+    }
+  })
+}
+
+async function runTestFileBenchmark(context: BenchContext): Promise<BenchRow[]> {
+  const quick = context.quick
+  const tests = quick ? 60 : 200
+  const processTests = quick ? 6 : 20
+  const rounds = quick ? 3 : Math.min(context.rounds, 5)
+  const dir = await mkdtemp(join(tmpdir(), 'spinup-bench-test-file-'))
+  try {
+    const handWritten = form('hand-written: node:http + undici Client', 'hand-written.test.ts')
+    const supertest = form('supertest: request(app)', 'supertest.test.ts')
+    const spinup = form('spinup: useServer', 'spinup.test.ts')
+    const inProcess = [handWritten, supertest, spinup]
+    await measureForms(
+      context,
+      `${tests} tests × 3 requests, a fresh express app per test`,
+      inProcess,
+      { BENCH_TESTFILE_TESTS: String(tests) },
+      rounds,
+      dir,
+    )
+    const spawnByHand = form('hand-written: spawn, wait, kill', 'process-hand-written.test.ts')
+    const spinupProcess = form('spinup: useServer({ command })', 'process-spinup.test.ts')
+    const processForms = [spawnByHand, spinupProcess]
+    await measureForms(
+      context,
+      `${processTests} tests × 3 requests, a node server process per test`,
+      processForms,
+      { BENCH_TESTFILE_PROCESS_TESTS: String(processTests) },
+      rounds,
+      dir,
+    )
+    const vsSupertest = pairedRatio(spinup, supertest)
+    return [
+      ...rows(
+        `${tests} tests, in-process`,
+        inProcess,
+        tests,
+        new Map([
+          [spinup, { text: `≤ ${HAND_WRITTEN_BAR}× hand-written`, check: (r) => r <= HAND_WRITTEN_BAR }],
+        ]),
+      ),
+      {
+        benchmark: 'test-file',
+        case: 'spinup ÷ supertest',
+        mode: `${tests} tests, in-process`,
+        value: round(vsSupertest.ratio),
+        unit: '×',
+        ratio: round(vsSupertest.ratio),
+        baseline: supertest.name,
+        bar: { text: `< ${SUPERTEST_BAR}× supertest`, pass: vsSupertest.ratio < SUPERTEST_BAR },
+        rounds: vsSupertest.perRound.map((v) => round(v)),
+        note: 'a suite moving from supertest to spinup gets faster',
+      },
+      ...rows(`${processTests} tests, process server`, processForms, processTests, new Map()),
+    ]
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * What users feel: one API test file (many tests, a fresh app per test, three requests each), in three
+ * forms, each run by a child vitest; and the same with a server process per test.
+ */
+export const testFileBenchmark: BenchModule = {
+  name: 'test-file',
+  description:
+    'a test file of N tests × 3 requests with a fresh express app per test, run by a child vitest: ' +
+    'hand-written node:http + undici vs supertest vs spinup useServer; and a node server process per test.',
+  run: runTestFileBenchmark,
+}
