@@ -65,6 +65,12 @@ function errorExcerpt(failure) {
   const lines = String(failure).split('\n')
   const firstFrame = lines.findIndex((line) => /^\s+at /.test(line))
   const message = (firstFrame === -1 ? lines : lines.slice(0, firstFrame)).filter((l) => l.trim() !== '')
+  // vitest's JSON report keeps an error's stack, not its message; for a test or hook that ran out of time the
+  // stack is a placeholder, so say what it most likely stands for.
+  if (message.length === 1 && message[0] === 'Error: STACK_TRACE_ERROR') {
+    message[0] =
+      'Error without a message in the JSON report: most likely "Test timed out" (see the log above)'
+  }
   const excerpt = message.slice(0, MESSAGE_LINES).map(shorten)
   if (message.length > MESSAGE_LINES)
     excerpt.push(`… ${message.length - MESSAGE_LINES} more lines in the log above`)
