@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { useServer } from '@spinup/fixtures'
 import { describe, expect, test } from 'vitest'
 import { app, BIG } from '../src/app.js'
-import { runVitest } from './support/run-vitest.js'
+import { CHILD_RUN_TEST_TIMEOUT, runVitest } from './support/run-vitest.js'
 
 const api = useServer(app)
 
@@ -63,7 +63,9 @@ describe('a streamed body left unread', () => {
     expect(api.session).toHaveOpenSockets(0) // an unread body is destroyed with its connection
   })
 
-  test('the leak guard fails the test that leaves one unread, and says where', async () => {
+  test('the leak guard fails the test that leaves one unread, and says where', {
+    timeout: CHILD_RUN_TEST_TIMEOUT,
+  }, async () => {
     // failing/ holds a test that forgets its stream; run it as you would, in its own vitest.
     const run = await runVitest(new URL('../failing/', import.meta.url))
     expect(run.exitCode).toBe(1)

@@ -15,6 +15,14 @@ export interface JsonReport {
   }[]
 }
 
+/**
+ * How long a child run may take before its process group is killed. A test that calls runVitest() gives
+ * itself this long plus a margin (`{ timeout: CHILD_RUN_TEST_TIMEOUT }`): vitest's 5 s default is less than
+ * a child vitest needs to start on a loaded machine.
+ */
+export const CHILD_RUN_LIMIT_MS = 60_000
+export const CHILD_RUN_TEST_TIMEOUT = CHILD_RUN_LIMIT_MS + 5_000
+
 const vitestBin = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs')
 
 /** Kills a process group we started, by its leader's pid; a no-op once it is gone. */
@@ -49,7 +57,7 @@ export async function runVitest(
   let output = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
-  const guard = setTimeout(() => killGroup(child.pid!), 60_000)
+  const guard = setTimeout(() => killGroup(child.pid!), CHILD_RUN_LIMIT_MS)
   try {
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject)
