@@ -28,7 +28,7 @@ test('an aborted request closes its socket: the server sees the close, the OS li
   controller.abort()
   const error = await pending.catch((e: unknown) => e)
   expect(error).toBeInstanceOf(RequestAbortedError)
-  expect(error).toMatchObject({ name: 'AbortError', code: 'SPINUP_ABORTED' })
+  expect(error).toMatchObject({ name: 'RequestAbortedError', code: 'SPINUP_ABORTED' })
 
   expect(api.session).toHaveOpenSockets(0)
   expect(osConnectionsToServer()).toEqual([])
@@ -38,7 +38,7 @@ test('an aborted request closes its socket: the server sees the close, the OS li
 test('a request past its timeout closes its socket too', async () => {
   const error = await api.session.get('/slow', { timeout: 200 }).catch((e: unknown) => e)
   expect(error).toBeInstanceOf(RequestTimeoutError)
-  expect(error).toMatchObject({ name: 'TimeoutError', code: 'SPINUP_TIMEOUT' })
+  expect(error).toMatchObject({ name: 'RequestTimeoutError', code: 'SPINUP_TIMEOUT' })
 
   expect(api.session).toHaveOpenSockets(0)
   expect(osConnectionsToServer()).toEqual([])

@@ -1,15 +1,18 @@
 import { formatStatus, previewBody } from './response-summary.js'
 
 /**
- * Every error spinup throws on purpose carries a stable `code`, so tests and tools can tell them apart
- * without matching message text, and a message that says what happened and what to do next.
+ * The one error family of every spinup package (client, fixtures, matchers): `instanceof SpinupError`
+ * catches them all. Each carries a stable `code` (a public contract: tests and tools tell errors apart by
+ * it, never by message text), a `name` equal to its class name, and a message that says what happened and
+ * what to do next.
  */
 export class SpinupError extends Error {
   readonly code: string
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.code = code
-    this.name = 'SpinupError'
+    // new.target is the class actually constructed, so every subclass is named for itself.
+    this.name = new.target.name
   }
 }
 
@@ -17,15 +20,17 @@ export class SpinupError extends Error {
 export class InvalidRequestError extends SpinupError {
   constructor(message: string) {
     super('SPINUP_INVALID_REQUEST', message)
-    this.name = 'InvalidRequestError'
   }
 }
 
-/** Invalid options passed to `new Session()`. */
+/**
+ * An option or argument of a public function of any spinup package is of the wrong type or out of range
+ * (`new Session({ timeout: -1 })`, `portIsFree(0)`, `useServer(app, { scope: 'suite' })`). Thrown before
+ * any socket or process opens. Specs passed to `useServer`/`startServer` have their own `InvalidSpecError`.
+ */
 export class InvalidOptionError extends SpinupError {
   constructor(message: string) {
     super('SPINUP_INVALID_OPTION', message)
-    this.name = 'InvalidOptionError'
   }
 }
 
@@ -47,7 +52,6 @@ export class UnknownOptionError extends SpinupError {
         (suggestion ? `; did you mean ${suggestion}?` : '.') +
         ` Known options: ${known.join(', ')}.`,
     )
-    this.name = 'UnknownOptionError'
     this.key = key
     this.where = where
     this.suggestion = suggestion
@@ -74,7 +78,6 @@ export class NotJsonError extends SpinupError {
         previewBody(body, contentType),
       { cause },
     )
-    this.name = 'NotJsonError'
     this.status = status
     this.contentType = contentType
   }
@@ -88,7 +91,6 @@ export class SessionClosedError extends SpinupError {
       `${method} ${url}: this session was closed with session.close(). Create a new Session, or use ` +
         'closeAllConnections() when you only want fresh connections.',
     )
-    this.name = 'SessionClosedError'
   }
 }
 
@@ -110,7 +112,6 @@ export class StaleConnectionError extends SpinupError {
         "or use useServer() from '@spinup/fixtures', which does it for you.",
       { cause },
     )
-    this.name = 'StaleConnectionError'
   }
 }
 
@@ -124,7 +125,6 @@ export class ConnectionClosedError extends SpinupError {
         'session.close() closed its connection. Await the request (or dispose its stream) before closing ' +
         'the connections.',
     )
-    this.name = 'ConnectionClosedError'
   }
 }
 
@@ -132,7 +132,6 @@ export class ConnectionClosedError extends SpinupError {
 export class RequestAbortedError extends SpinupError {
   constructor(method: string, url: string, reason: unknown) {
     super('SPINUP_ABORTED', `${method} ${url} was aborted (${describeCause(reason)}).`, { cause: reason })
-    this.name = 'AbortError'
   }
 }
 
@@ -145,8 +144,18 @@ export class RequestTimeoutError extends SpinupError {
       `${method} ${url} timed out after ${timeout} ms; its connection was closed. ` +
         'Raise `timeout` in the request or the Session options if the server is just slow.',
     )
-    this.name = 'TimeoutError'
     this.timeout = timeout
+  }
+}
+
+/** A function that reads the operating system's socket tables (`/proc`) was called off Linux. */
+export class UnsupportedPlatformError extends SpinupError {
+  constructor(what: string) {
+    super(
+      'SPINUP_UNSUPPORTED_PLATFORM',
+      `${what} reads /proc and works on Linux only (this is ${process.platform}). ` +
+        'Check sockets with session.sockets() instead, which works everywhere.',
+    )
   }
 }
 

@@ -9,6 +9,7 @@ export {
   SpinupError,
   StaleConnectionError,
   UnknownOptionError,
+  UnsupportedPlatformError,
 } from './errors.js'
 export { formatAge, formatSocket, formatSockets } from './format-socket.js'
 export { checkOptionKeys, type KnownKeys, knownKeys, nearestKey } from './option-keys.js'

@@ -1,3 +1,4 @@
+import { UnsupportedPlatformError } from './errors.js'
 import { readTcpTable } from './proc-net-tcp.js'
 import { socketInodes } from './socket-inodes.js'
 
@@ -14,7 +15,7 @@ export interface OsSocket {
 /**
  * The TCP sockets this process holds open, read from the kernel (`/proc/self/fd` and `/proc/net/tcp{,6}`),
  * not from any library's bookkeeping: the independent witness that a socket spinup says is closed really
- * is. Listening sockets are left out. Linux only; elsewhere it throws.
+ * is. Listening sockets are left out. Linux only; elsewhere it throws `UnsupportedPlatformError` (`SPINUP_UNSUPPORTED_PLATFORM`).
  */
 export function osSockets(filter: { remotePort?: number; localPort?: number } = {}): OsSocket[] {
   const inodes = ownSocketInodes()
@@ -31,7 +32,7 @@ export function osSockets(filter: { remotePort?: number; localPort?: number } = 
 
 function ownSocketInodes(): Set<string> {
   if (process.platform !== 'linux') {
-    throw new Error('osSockets() reads /proc and works on Linux only.')
+    throw new UnsupportedPlatformError('osSockets()')
   }
   return socketInodes()
 }

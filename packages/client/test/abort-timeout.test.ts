@@ -31,7 +31,7 @@ test('a request aborted through its signal destroys its socket, and the server s
 
   controller.abort()
   const error = await pending.catch((err: unknown) => err)
-  expect(error).toMatchObject({ name: 'AbortError', code: 'SPINUP_ABORTED' })
+  expect(error).toMatchObject({ name: 'RequestAbortedError', code: 'SPINUP_ABORTED' })
   // Once the rejection is observed the socket is gone from the session and from the OS.
   expect(session.sockets()).toEqual([])
   expect(establishedTo(server.port)).toHaveLength(0)
@@ -46,7 +46,7 @@ test('a request aborted through its signal destroys its socket, and the server s
 
 test('a request past its timeout destroys its socket with a timeout error', async () => {
   const error = await session.get('/slow', { timeout: 50 }).catch((err: unknown) => err)
-  expect(error).toMatchObject({ name: 'TimeoutError', code: 'SPINUP_TIMEOUT', timeout: 50 })
+  expect(error).toMatchObject({ name: 'RequestTimeoutError', code: 'SPINUP_TIMEOUT', timeout: 50 })
   expect((error as Error).message).toMatch(/timed out after 50 ms/)
   expect(session.sockets()).toEqual([])
   expect(establishedTo(server.port)).toHaveLength(0)

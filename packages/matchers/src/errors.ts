@@ -8,6 +8,5 @@ import { SpinupError } from '@spinup/client'
 export class MatcherUsageError extends SpinupError {
   constructor(message: string) {
     super('SPINUP_MATCHER_USAGE', message)
-    this.name = 'MatcherUsageError'
   }
 }
