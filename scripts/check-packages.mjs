@@ -28,6 +28,7 @@ import {
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stripVTControlCharacters } from 'node:util'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const consumerSources = join(root, 'scripts', 'consumer')
@@ -52,6 +53,18 @@ function heading(text) {
   console.log(`\n-- ${text}`)
 }
 
+/** Why a finished spawnSync failed, or undefined when it succeeded. */
+function failureOf(result, options) {
+  if (!result.error && result.status === 0) return undefined
+  return result.error
+    ? result.error.code === 'ETIMEDOUT'
+      ? `timed out after ${(options.timeout ?? COMMAND_TIMEOUT_MS) / 1000}s`
+      : result.error.message
+    : result.signal
+      ? `killed by ${result.signal}`
+      : `exit status ${result.status}`
+}
+
 /** Runs a command with inherited output; records a problem and returns false when it fails. */
 function run(what, command, commandArgs, options = {}) {
   console.log(`$ ${[command, ...commandArgs].join(' ')}${options.cwd ? `   (in ${options.cwd})` : ''}`)
@@ -62,19 +75,44 @@ function run(what, command, commandArgs, options = {}) {
     killSignal: 'SIGKILL',
     ...options,
   })
-  if (result.error || result.status !== 0) {
-    const why = result.error
-      ? result.error.code === 'ETIMEDOUT'
-        ? `timed out after ${(options.timeout ?? COMMAND_TIMEOUT_MS) / 1000}s`
-        : result.error.message
-      : result.signal
-        ? `killed by ${result.signal}`
-        : `exit status ${result.status}`
+  const why = failureOf(result, options)
+  if (why) {
     problems.push(`${what}: ${why}`)
     console.log(`   FAILED: ${what} (${why})`)
     return false
   }
   return true
+}
+
+/**
+ * Runs a command, prints its output, and returns it (stdout and stderr together, colours removed) with
+ * whether it exited 0, for checks of what a user would see.
+ */
+function capture(command, commandArgs, options = {}) {
+  console.log(`$ ${[command, ...commandArgs].join(' ')}${options.cwd ? `   (in ${options.cwd})` : ''}`)
+  const result = spawnSync(command, commandArgs, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    env: npmEnv,
+    timeout: options.timeout ?? COMMAND_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+    maxBuffer: 64 * 1024 * 1024,
+    ...options,
+  })
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
+  process.stdout.write(output)
+  return { why: failureOf(result, options), output: stripVTControlCharacters(output) }
+}
+
+/** Records a problem for each `expect` text missing from the output and each `reject` text in it. */
+function checkOutput(what, output, { expect = [], reject = [] }) {
+  for (const text of expect) {
+    if (!output.includes(text)) problems.push(`${what}: the output lacks ${JSON.stringify(text)}`)
+  }
+  for (const text of reject) {
+    if (output.includes(text))
+      problems.push(`${what}: the output has ${JSON.stringify(text)}, which it must not`)
+  }
 }
 
 function makeTempDir(prefix) {
@@ -213,7 +251,8 @@ function checkConsumer(tarballs) {
 
   let ran = 0
   for (const suite of entries.filter((entry) => entry.isDirectory())) {
-    if (!packageFolders.has(suite.name)) {
+    // `fixtures.projects/` is a second suite for packages/fixtures.
+    if (!packageFolders.has(suite.name.split('.')[0])) {
       console.log(
         `skip scripts/consumer/${suite.name}/: packages/${suite.name} does not exist yet or was not packed`,
       )
@@ -235,17 +274,33 @@ function runSuite(consumer, suite) {
   const suiteDir = join(consumer, suite)
   cpSync(join(consumerSources, suite), suiteDir, { recursive: true })
   const files = listFiles(suiteDir)
+  const plan = existsSync(join(suiteDir, 'consumer.json'))
+    ? JSON.parse(readFileSync(join(suiteDir, 'consumer.json'), 'utf8'))
+    : {}
   const isTest = (file) => /\.test\.m?[jt]s$/.test(file)
   const scripts = files.filter((file) => file.endsWith('.mjs') && !isTest(file))
   const typeFiles = files.filter((file) => file.endsWith('.ts'))
   const tests = files.filter(isTest)
   const tool = (name) => join(consumer, 'node_modules', '.bin', name)
+  let ran = 0
+  const timed = (what, fn) => {
+    const started = Date.now()
+    fn()
+    ran++
+    console.log(`   ${what}: ${((Date.now() - started) / 1000).toFixed(1)}s`)
+  }
 
   for (const script of scripts) {
     heading(`consumer ${suite}: node ${script}`)
-    run(`consumer ${suite}: node ${script}`, process.execPath, [script], { cwd: suiteDir, timeout: 60_000 })
+    timed(`node ${script}`, () =>
+      run(`consumer ${suite}: node ${script}`, process.execPath, [script], {
+        cwd: suiteDir,
+        timeout: 60_000,
+      }),
+    )
   }
-  if (typeFiles.length > 0) {
+  // consumer.json `typecheck: false`: the suite's types are another suite's job (tsc is the slow step).
+  if (typeFiles.length > 0 && plan.typecheck !== false) {
     // A suite may bring its own tsconfig.json; otherwise it gets the shared strict NodeNext one.
     if (!existsSync(join(suiteDir, 'tsconfig.json'))) {
       writeFileSync(
@@ -254,19 +309,40 @@ function runSuite(consumer, suite) {
       )
     }
     heading(`consumer ${suite}: tsc --noEmit (${typeFiles.join(', ')})`)
-    run(`consumer ${suite}: tsc --noEmit`, tool('tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
-      cwd: suiteDir,
+    timed('tsc', () =>
+      run(`consumer ${suite}: tsc --noEmit`, tool('tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
+        cwd: suiteDir,
+      }),
+    )
+  }
+  // Type checks that must fail: they prove the passing one passes for the reason the suite claims.
+  for (const check of plan.tscMustFail ?? []) {
+    const what = `consumer ${suite}: tsc -p ${check.project} (must fail: ${check.why})`
+    heading(what)
+    timed(`tsc -p ${check.project}`, () => {
+      const { why, output } = capture(tool('tsc'), ['--noEmit', '-p', check.project], { cwd: suiteDir })
+      if (!why) problems.push(`${what}: it passed`)
+      checkOutput(what, output, check)
     })
   }
   if (tests.length > 0) {
-    // The suite folder is vitest's root, so a vitest.config.ts in it (setupFiles…) applies.
-    heading(`consumer ${suite}: vitest run (${tests.join(', ')})`)
-    run(`consumer ${suite}: vitest run`, tool('vitest'), ['run', '--root', '.'], {
-      cwd: suiteDir,
-      env: { ...npmEnv, CI: 'true' },
-    })
+    // The suite folder is vitest's root, so a vitest.config.ts in it (plugins, setupFiles…) applies.
+    // consumer.json may list the runs (sharded ones, say) and what each run's output must show.
+    const runs = plan.vitest ?? [{ args: ['run'] }]
+    for (const vitestRun of runs) {
+      const what = `consumer ${suite}: vitest ${vitestRun.args.join(' ')}`
+      heading(`${what} (${tests.join(', ')})`)
+      timed(`vitest ${vitestRun.args.join(' ')}`, () => {
+        const { why, output } = capture(tool('vitest'), [...vitestRun.args, '--root', '.'], {
+          cwd: suiteDir,
+          env: { ...npmEnv, CI: 'true' },
+        })
+        if (why) problems.push(`${what}: ${why}`)
+        checkOutput(what, output, vitestRun)
+      })
+    }
   }
-  return scripts.length + (typeFiles.length > 0 ? 1 : 0) + (tests.length > 0 ? 1 : 0)
+  return ran
 }
 
 try {

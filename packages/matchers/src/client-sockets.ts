@@ -52,7 +52,7 @@ function countSessionSockets(session: SessionLike, filter: CheckedFilter, now: n
 }
 
 /** Hints about the sockets a Session holds, strongest cause first. */
-export function sessionHints(records: readonly SocketRecord[], session = 'session'): string[] {
+function sessionHints(records: readonly SocketRecord[]): string[] {
   const streamed = records.filter((r) => r.state === 'active' && r.request?.responseStarted).length
   const waiting = records.filter((r) => r.state === 'active' && !r.request?.responseStarted).length
   const idle = records.filter((r) => r.state === 'idle').length
@@ -74,7 +74,7 @@ export function sessionHints(records: readonly SocketRecord[], session = 'sessio
   if (idle > 0) {
     hints.push(
       `${plural(idle, 'idle socket is', 'idle sockets are')} kept alive for reuse: ` +
-        `${code(`await ${session}.closeAllConnections()`)} closes ${idle === 1 ? 'it' : 'them'} ` +
+        `${code('await session.closeAllConnections()')} closes ${idle === 1 ? 'it' : 'them'} ` +
         '(useServer() does it after every test).',
     )
   }

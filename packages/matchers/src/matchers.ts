@@ -35,7 +35,10 @@ function requireClientTarget(matcher: string, received: unknown): ClientTarget {
   return target
 }
 
-/** The first line of every message: the call as the test wrote it. */
+/**
+ * The first line of every message: the matcher call, its target named by kind (`session`, `api`, `agent`…,
+ * see targets.ts), since a matcher never sees the variable name the test used.
+ */
 function callLine(
   name: string,
   isNot: boolean,
