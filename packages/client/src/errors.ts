@@ -115,15 +115,81 @@ export class StaleConnectionError extends SpinupError {
   }
 }
 
+/** What had arrived of a response when its request failed. Plain data. */
+export interface Arrival {
+  /** Bytes the socket received during this attempt (status line, headers, body, or bytes that are no HTTP). */
+  readonly bytes: number
+  /** The final status code, once the status line and headers were read. */
+  readonly status: number | undefined
+  /** Body bytes handed to the caller. */
+  readonly bodyBytes: number
+}
+
+/** The same fact, one spelling: "nothing had arrived", "the status line and headers (200) and 12 body bytes had arrived". */
+export function describeArrival(arrival: Arrival): string {
+  if (arrival.status !== undefined) {
+    const body = arrival.bodyBytes === 0 ? ', no body byte' : ` and ${arrival.bodyBytes} body bytes`
+    return `the status line and headers (${arrival.status})${body} had arrived`
+  }
+  if (arrival.bytes === 0) return 'nothing of a response had arrived'
+  return `${arrival.bytes} bytes had arrived, but no status line and headers undici could read`
+}
+
+/** The stable codes a RequestFailedError carries. */
+export type RequestFailureCode =
+  | 'SPINUP_CONNECTION_REFUSED'
+  | 'SPINUP_CONNECTION_RESET'
+  | 'SPINUP_CONNECT_TIMEOUT'
+  | 'SPINUP_BAD_RESPONSE'
+  | 'SPINUP_HEADERS_TOO_LARGE'
+  | 'SPINUP_CONTENT_LENGTH_MISMATCH'
+  | 'SPINUP_TLS_UNTRUSTED'
+  | 'SPINUP_TLS_FAILED'
+  | 'SPINUP_REQUEST_BODY_FAILED'
+  | 'SPINUP_REQUEST_FAILED'
+
+/**
+ * A request failed on the network or on a response undici could not read: refused, reset, garbage instead
+ * of HTTP, a certificate not trusted, too-large headers, a body shorter than its Content-Length. The
+ * message names the request, what had arrived of the response and what to do; `cause` is the original
+ * error from undici or Node.
+ */
+export class RequestFailedError extends SpinupError {
+  declare readonly code: RequestFailureCode
+  readonly method: string
+  readonly url: string
+  readonly arrival: Arrival
+  constructor(
+    code: RequestFailureCode,
+    request: { method: string; url: string },
+    what: string,
+    arrival: Arrival,
+    fix: string,
+    cause: unknown,
+  ) {
+    super(
+      code,
+      `${request.method} ${request.url} failed: ${what} (${describeCause(cause)}); ${describeArrival(arrival)}. ${fix}`,
+      { cause },
+    )
+    this.method = request.method
+    this.url = request.url
+    this.arrival = arrival
+  }
+}
+
 /** The session closed the connection under a running request (closeAllConnections() or close()). */
 export class ConnectionClosedError extends SpinupError {
   /** Without a request: the connection was still being established. */
-  constructor(method?: string, url?: string) {
+  constructor(method?: string, url?: string, queued = false) {
     super(
       'SPINUP_CONNECTION_CLOSED',
-      `${method ? `${method} ${url}` : 'A request'} was still running when session.closeAllConnections() or ` +
-        'session.close() closed its connection. Await the request (or dispose its stream) before closing ' +
-        'the connections.',
+      queued
+        ? `${method} ${url} was still waiting for a connection when session.close() closed the session. ` +
+            'Await every request before closing the session.'
+        : `${method ? `${method} ${url}` : 'A request'} was still running when session.closeAllConnections() or ` +
+            'session.close() closed its connection. Await the request (or dispose its stream) before closing ' +
+            'the connections.',
     )
   }
 }
@@ -162,7 +228,8 @@ export class UnsupportedPlatformError extends SpinupError {
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code
-    return typeof code === 'string' ? `${code}: ${cause.message}` : cause.message || cause.name
+    if (typeof code === 'string') return `${code}: ${cause.message}`
+    return cause.message ? `${cause.name}: ${cause.message}` : cause.name
   }
   return String(cause)
 }

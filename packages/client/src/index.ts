@@ -1,9 +1,12 @@
 export {
+  type Arrival,
   ConnectionClosedError,
   InvalidOptionError,
   InvalidRequestError,
   NotJsonError,
   RequestAbortedError,
+  RequestFailedError,
+  type RequestFailureCode,
   RequestTimeoutError,
   SessionClosedError,
   SpinupError,

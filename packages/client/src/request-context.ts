@@ -1,50 +1,38 @@
+import type { Socket } from 'node:net'
 import { type CapturedStack, resolveCallSite } from './call-site.js'
-import type { Deadline, DeadlineList } from './deadline-list.js'
-import { RequestTimeoutError } from './errors.js'
 import { isReplayable } from './stale-retry.js'
 import type { RequestRecord } from './types.js'
 
+/** What the client layer lends a request while one attempt of it runs on a socket. */
+export interface AttemptLink {
+  readonly socket: Socket
+  /** Fails this attempt (and so the request) with `reason`. */
+  abort(reason: Error): void
+}
+
 /**
- * What spinup knows about one request while it runs. It is keyed by the dispatch options object, which
- * undici hands unchanged from the Agent to the Pool to the Client, so every layer finds the same context.
+ * One request as it passes the layers: the immutable facts about it (method, URL, where it was made) plus
+ * a few links, each written by one layer through a method named for it:
+ * - the session's RequestWatch calls `abort()` (timeout or signal);
+ * - the SessionAgent calls `enter()` with undici's handler;
+ * - a TrackedClient calls `beginAttempt()` / `responseStarted()` / `endAttempt()`.
+ * It is keyed by the dispatch options object, which undici hands unchanged from the Agent to the Pool to
+ * the Client, so every layer finds the same context.
  */
-export class RequestContext implements Deadline {
+export class RequestContext {
   readonly method: string
   readonly url: string
   readonly startedAt = Date.now()
   readonly stack: CapturedStack
   /** Whether the request may be sent again after a stale pooled socket fails (see stale-retry.ts). */
   readonly replayable: boolean
-  responseStarted = false
-  /** Set when the request went out on a socket that had already carried one. */
-  reusedSocket = false
-  retried = false
-  /** The socket carrying the request now, once undici has written it. */
-  socket: import('node:net').Socket | undefined
-  /** Aborts the request on its socket; set while undici runs it (see TrackedClient). */
-  abort: ((reason: Error) => void) | undefined
-  /** Why the request was aborted, once it was. */
-  abortReason: Error | undefined
-  /** True once the request ended or failed for good (a stale-socket replay is not the end). */
-  settled = false
-  /** The request's own timeout in ms (0: none), and what enforces it: the session's list or a timer. */
-  timeout = 0
-  deadlines: DeadlineList | undefined
-  timer: NodeJS.Timeout | undefined
-  // The Deadline fields, for the session's DeadlineList.
-  at = 0
-  prev: Deadline | undefined
-  next: Deadline | undefined
-  listed = false
-  /** Stops listening to the caller's signal. */
-  unlisten: (() => void) | undefined
-  /**
-   * The handler undici's request API gave the dispatcher. Failing it directly rejects the caller's promise
-   * while the request still waits for a connection, which undici's own abort would not do until one is free.
-   */
-  handler: { onError?(err: Error): void } | undefined
-  /** Resolves once undici has handed the connection back to the pool (set by TrackedClient's end hook). */
-  released: Promise<void> | undefined
+  #handler: { onError?(err: Error): void } | undefined
+  #abortReason: Error | undefined
+  #attempt: AttemptLink | undefined
+  #attempts = 0
+  #responseStarted = false
+  #settled = false
+  #released: Promise<void> | undefined
 
   constructor(method: string, url: string, replayable: boolean, stack: CapturedStack) {
     this.method = method
@@ -53,42 +41,75 @@ export class RequestContext implements Deadline {
     this.stack = stack
   }
 
-  /** Starts the request's timeout: in the session's shared list when given one, else on its own timer. */
-  startTimeout(timeout: number, deadlines: DeadlineList | undefined): void {
-    this.timeout = timeout
-    if (deadlines) {
-      this.at = Date.now() + timeout
-      this.deadlines = deadlines
-      deadlines.add(this)
-    } else {
-      this.timer = setTimeout(() => this.expire(), timeout)
-    }
+  // --- the agent layer ---
+
+  /**
+   * The request entered the session's dispatcher with this handler. Failing it directly rejects the
+   * caller's promise while the request still waits for a connection, which undici's own abort would not do
+   * until one is free.
+   */
+  enter(handler: { onError?(err: Error): void }): void {
+    this.#handler = handler
   }
 
-  /** The timeout passed. */
-  expire(): void {
-    this.requestAbort(new RequestTimeoutError(this.method, this.url, this.timeout))
-  }
+  // --- the session layer ---
 
-  /** Clears the timeout (the response headers of a stream arrived, or the request is over). */
-  clearTimeout(): void {
-    this.deadlines?.remove(this)
-    clearTimeout(this.timer)
-  }
-
-  /** Clears the timeout and stops listening to the signal: the request is over. */
-  stopWatching(): void {
-    this.clearTimeout()
-    this.unlisten?.()
+  /** Why the request was aborted (timeout or signal), once it was. */
+  get abortReason(): Error | undefined {
+    return this.#abortReason
   }
 
   /** Aborts the request wherever it is: on its socket, or still waiting for one. */
-  requestAbort(reason: Error): void {
-    if (this.settled || this.abortReason) return
-    this.abortReason = reason
-    if (this.abort) this.abort(reason)
-    // When the request reaches a connection later, TrackedClient fails it before it is written.
-    else this.handler?.onError?.(reason)
+  abort(reason: Error): void {
+    if (this.#settled || this.#abortReason) return
+    this.#abortReason = reason
+    if (this.#attempt) this.#attempt.abort(reason)
+    // When the request reaches a connection later, its TrackedClient fails it before it is written.
+    else this.#handler?.onError?.(reason)
+  }
+
+  // --- the client layer ---
+
+  /** An attempt starts on a socket; returns its number (2 for a replay after a stale socket). */
+  beginAttempt(link: AttemptLink): number {
+    this.#attempt = link
+    this.#responseStarted = false
+    return ++this.#attempts
+  }
+
+  /** Final response headers arrived on the current attempt. */
+  responseStarted(): void {
+    this.#responseStarted = true
+  }
+
+  /**
+   * The attempt ended. `final` is false when it will be replayed; `released` resolves once undici has
+   * handed the connection back to the pool (after a complete response).
+   */
+  endAttempt(link: AttemptLink | undefined, final: boolean, released?: Promise<void>): void {
+    if (link && this.#attempt === link) this.#attempt = undefined
+    if (final) this.#settled = true
+    if (released) this.#released = released
+  }
+
+  /** How many attempts started (0 while it waits for a connection). */
+  get attempts(): number {
+    return this.#attempts
+  }
+
+  /** The socket carrying the current attempt, if one is running. */
+  get socket(): Socket | undefined {
+    return this.#attempt?.socket
+  }
+
+  /** True once the request ended or failed for good (a stale-socket replay is not the end). */
+  get settled(): boolean {
+    return this.#settled
+  }
+
+  /** Resolves once undici has handed the connection back to the pool; undefined until a response ended. */
+  get released(): Promise<void> | undefined {
+    return this.#released
   }
 
   /** A context for a request that came through `session.dispatcher` (undici.request, fetch, …). */
@@ -112,7 +133,7 @@ export class RequestContext implements Deadline {
       url: this.url,
       startedAt: this.startedAt,
       callSite: resolveCallSite(this.stack),
-      responseStarted: this.responseStarted,
+      responseStarted: this.#responseStarted,
     }
   }
 }

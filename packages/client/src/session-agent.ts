@@ -58,8 +58,8 @@ export class SessionAgent extends Agent {
       )
       attachContext(opts, context)
     }
-    context.handler = handler as RequestContext['handler']
-    this.#registry.requests++
+    context.enter(handler as Parameters<RequestContext['enter']>[0])
+    this.#registry.countRequest()
     return super.dispatch(opts, handler)
   }
 }

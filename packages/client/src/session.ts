@@ -27,6 +27,7 @@ import {
   resolveTarget,
   resolveUrl,
 } from './request-input.js'
+import { RequestWatch } from './request-watch.js'
 import { responseHeaders, SessionResponse, StreamedResponse } from './response.js'
 import { SessionAgent } from './session-agent.js'
 import { SocketRegistry } from './socket-registry.js'
@@ -87,6 +88,8 @@ interface Prepared {
   readonly method: string
   readonly target: RequestTarget
   readonly context: RequestContext
+  /** The timeout and the caller's signal; the session's own part of the request. */
+  readonly watch: RequestWatch
   readonly options: Dispatcher.RequestOptions
   readonly timeout: number
   readonly signal: AbortSignal | undefined
@@ -290,7 +293,7 @@ export class Session {
     } catch (err) {
       throw await this.#failure(prepared, err)
     } finally {
-      prepared.context.stopWatching()
+      prepared.watch.stop()
     }
     // Resolve only once undici has freed the connection, so a request sent right after this one reuses it.
     await prepared.context.released
@@ -339,36 +342,28 @@ export class Session {
       body: body as Dispatcher.DispatchOptions['body'],
     }
     attachOwnContext(options, context)
-    return { method: checkedMethod, target, context, options, timeout, signal: init.signal }
+    const watch = new RequestWatch(context)
+    return { method: checkedMethod, target, context, watch, options, timeout, signal: init.signal }
   }
 
   async #send(prepared: Prepared, streaming: boolean): Promise<Dispatcher.ResponseData> {
-    const { context, options, timeout, signal } = prepared
+    const { watch, options, timeout, signal } = prepared
     if (signal?.aborted) {
       throw new RequestAbortedError(prepared.method, prepared.target.href, signal.reason)
     }
     // No AbortController goes to undici (it costs a few µs a request, and undici does not reject a request
     // still queued for a connection until it gets one). The timer and the caller's signal abort the request
-    // through its socket, or, while it still waits for one, through its handler (RequestContext.requestAbort).
+    // through its socket, or, while it still waits for one, through its handler (RequestContext.abort).
     const sent = this.#agent.request(options)
-    const { method } = prepared
-    const href = prepared.target.href
-    if (timeout > 0) context.startTimeout(timeout, timeout === this.#timeout ? this.#deadlines : undefined)
-    if (signal) {
-      const onAbort = () => context.requestAbort(new RequestAbortedError(method, href, signal.reason))
-      signal.addEventListener('abort', onAbort, { once: true })
-      context.unlisten = () => signal.removeEventListener('abort', onAbort)
-    }
+    if (timeout > 0) watch.startTimeout(timeout, timeout === this.#timeout ? this.#deadlines : undefined)
+    if (signal) watch.listen(signal)
     try {
       const response = await sent
-      if (streaming) {
-        // The timeout covers a stream until its headers; the caller's signal, until its body is done.
-        context.clearTimeout()
-        if (context.unlisten) response.body.once('close', context.unlisten)
-      }
+      // The timeout covers a stream until its headers; the caller's signal, until its body is done.
+      if (streaming) watch.handOverTo(response.body)
       return response
     } catch (err) {
-      context.stopWatching()
+      watch.stop()
       throw await this.#failure(prepared, err)
     }
   }

@@ -5,29 +5,32 @@ import type { SessionStats, SocketRecord } from './types.js'
 
 let nextSocketId = 1
 
-/** One socket a session holds, with the request on it. Internal and mutable; callers see SocketRecord. */
+/** One socket a session holds, with the request on it. Written only by the registry; callers see SocketRecord. */
 export interface LiveSocket {
   readonly id: number
   readonly origin: string
   readonly socket: Socket
   readonly openedAt: number
-  requestsServed: number
-  request: RequestContext | undefined
+  readonly requestsServed: number
+  readonly request: RequestContext | undefined
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
 /**
- * Every socket one session has opened and not yet seen close. A socket enters when undici's connector
- * hands it over and leaves on its 'close' event; `records()` also hides sockets already destroyed, so a
- * request that rejected after destroying its socket is never listed as open.
+ * Every socket one session has opened and not yet seen close, and the session's counters. A socket enters
+ * when undici's connector hands it over and leaves on its 'close' event; `records()` also hides sockets
+ * already destroyed, so a request that rejected after destroying its socket is never listed as open.
+ * The counters change only through the methods below (countRequest, beginRequest, countRetry).
  */
 export class SocketRegistry {
-  readonly #live = new Map<Socket, LiveSocket>()
+  readonly #live = new Map<Socket, Mutable<LiveSocket>>()
   readonly #connecting = new Set<Socket>()
-  opened = 0
-  closed = 0
-  reused = 0
-  requests = 0
-  retried = 0
+  #opened = 0
+  #closed = 0
+  #reused = 0
+  #requests = 0
+  #retried = 0
 
   /** Remembers a socket that is still connecting, so closeAll() can stop it too. */
   connecting(socket: Socket): void {
@@ -37,7 +40,7 @@ export class SocketRegistry {
 
   add(socket: Socket, origin: string): LiveSocket {
     this.#connecting.delete(socket)
-    const live: LiveSocket = {
+    const live: Mutable<LiveSocket> = {
       id: nextSocketId++,
       origin,
       socket,
@@ -46,16 +49,42 @@ export class SocketRegistry {
       request: undefined,
     }
     this.#live.set(socket, live)
-    this.opened++
+    this.#opened++
     socket.once('close', () => {
       this.#live.delete(socket)
-      this.closed++
+      this.#closed++
     })
     return live
   }
 
   get(socket: Socket | undefined): LiveSocket | undefined {
     return socket ? this.#live.get(socket) : undefined
+  }
+
+  /** A request entered the session (a replay is not counted again). */
+  countRequest(): void {
+    this.#requests++
+  }
+
+  /** `context` goes out on `live`; returns true when the socket had carried a request before. */
+  beginRequest(live: LiveSocket, context: RequestContext): boolean {
+    const entry = live as Mutable<LiveSocket>
+    entry.requestsServed++
+    entry.request = context
+    const reused = entry.requestsServed > 1
+    if (reused) this.#reused++
+    return reused
+  }
+
+  /** `context` no longer holds `live` (it ended, failed, or is being replayed). */
+  endRequest(live: LiveSocket, context: RequestContext): void {
+    const entry = live as Mutable<LiveSocket>
+    if (entry.request === context) entry.request = undefined
+  }
+
+  /** A request is replayed on a fresh connection after a stale pooled socket. */
+  countRetry(): void {
+    this.#retried++
   }
 
   /** Open sockets of one origin that carry no request. */
@@ -82,8 +111,16 @@ export class SocketRegistry {
       if (live.request) active++
       else idle++
     }
-    const { opened, closed, reused, requests, retried } = this
-    return { opened, closed, reused, requests, retried, open: idle + active, idle, active }
+    return {
+      opened: this.#opened,
+      closed: this.#closed,
+      reused: this.#reused,
+      requests: this.#requests,
+      retried: this.#retried,
+      open: idle + active,
+      idle,
+      active,
+    }
   }
 
   /**

@@ -8,6 +8,33 @@
  * in memory. undici declined to retry in its core (nodejs/undici#5403), so a session does it, once.
  */
 
+/** Why an attempt failed, as far as a retry cares. */
+export interface FailedAttempt {
+  readonly err: unknown
+  /** The socket had carried an earlier request. */
+  readonly reusedSocket: boolean
+  /** Bytes the socket received during this attempt: any of them (a 1xx included) rules a replay out. */
+  readonly bytesReceived: number
+  /** 1 for the first attempt, 2 for the replay. */
+  readonly attempt: number
+  readonly replayable: boolean
+  /** SessionOptions.retryStale. */
+  readonly retryStale: boolean
+  /** The caller aborted it (timeout or signal): never replayed, never called stale. */
+  readonly aborted: boolean
+}
+
+/**
+ * The one stale-connection decision. 'stale': a pooled socket died before any byte of the answer arrived,
+ * so the server most likely closed it while idle (or restarted); 'replay': stale, and safe to send once
+ * more; 'failed': anything else, reported as what it is. Once a single byte arrived the server did receive
+ * the request, so sending it again could do it twice: never.
+ */
+export function judgeFailure(f: FailedAttempt): 'replay' | 'stale' | 'failed' {
+  if (f.aborted || !f.reusedSocket || f.bytesReceived > 0 || !isStaleSocketError(f.err)) return 'failed'
+  return f.replayable && f.retryStale && f.attempt === 1 ? 'replay' : 'stale'
+}
+
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 
 /** Errors that mean "the peer closed or reset the connection under us". */

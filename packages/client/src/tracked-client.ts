@@ -1,9 +1,10 @@
 import type { Socket } from 'node:net'
 import { Client, type Dispatcher, errors, type Pool } from 'undici'
-import { StaleConnectionError } from './errors.js'
-import { attachContext, contextOf, RequestContext } from './request-context.js'
+import { type Arrival, StaleConnectionError } from './errors.js'
+import { type AttemptLink, attachContext, contextOf, RequestContext } from './request-context.js'
+import { requestFailure } from './request-failure.js'
 import type { LiveSocket, SocketRegistry } from './socket-registry.js'
-import { isStaleSocketError } from './stale-retry.js'
+import { judgeFailure } from './stale-retry.js'
 import { trackHandler } from './tracking-handler.js'
 
 type Connector = (
@@ -23,7 +24,8 @@ export interface ClientOwner {
 /**
  * An undici Client (one connection, one request at a time) that reports its socket to the session's
  * registry and attributes each request to that socket. A Pool of these per origin, under one Agent, is the
- * whole session: undici keeps doing the pooling, queueing and HTTP; this class only watches.
+ * whole session: undici keeps doing the pooling, queueing and HTTP; this class only watches. It owns the
+ * state of each attempt (socket, what arrived) and makes the stale-retry call from it.
  */
 export class TrackedClient extends Client {
   readonly #owner: ClientOwner
@@ -59,6 +61,17 @@ export class TrackedClient extends Client {
     releasing?.resolve()
   }
 
+  #releasePromise(): Promise<void> {
+    if (!this.#releasing) {
+      let resolve!: () => void
+      const promise = new Promise<void>((r) => {
+        resolve = r
+      })
+      this.#releasing = { promise, resolve }
+    }
+    return this.#releasing.promise
+  }
+
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     let context = contextOf(opts)
     if (!context) {
@@ -66,14 +79,28 @@ export class TrackedClient extends Client {
       context = RequestContext.fromDispatch(opts, this.#origin, {})
       attachContext(opts, context)
     }
+    if (context.abortReason) {
+      // Aborted (timeout or signal) while it waited in the pool's queue; its caller was told already. Handed
+      // to undici now, it would make this client open a connection for a request it then fails unwritten
+      // (undici 7.30.2 connects before it looks at the request): a phantom connection. So it ends here.
+      ;(handler as { onError?(err: Error): void }).onError?.(context.abortReason)
+      return true
+    }
     return super.dispatch(opts, trackHandler(handler, this.#hooks(opts, handler, context)))
   }
 
   #hooks(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler, context: RequestContext) {
     const registry = this.#owner.registry
+    // The state of this attempt, owned here.
     let live: LiveSocket | undefined
+    let link: AttemptLink | undefined
+    let attempt = 0
+    let reusedSocket = false
     let settled = false
     let written = false
+    let bytesAtStart = 0
+    let status: number | undefined
+    let bodyBytes = 0
     let undiciAbort: ((reason?: Error) => void) | undefined
     const abort = (reason?: Error) => {
       const socket = live?.socket
@@ -84,11 +111,15 @@ export class TrackedClient extends Client {
       // connection after every abort or timeout. An error on the socket takes the request off the queue.
       socket.destroy(reason ?? new errors.RequestAbortedError())
     }
-    const finish = (final: boolean) => {
+    const arrival = (): Arrival => ({
+      bytes: live ? live.socket.bytesRead - bytesAtStart : 0,
+      status,
+      bodyBytes,
+    })
+    const finish = (final: boolean, released?: Promise<void>) => {
       settled = true
-      if (context.abort === abort) context.abort = undefined
-      if (final) context.settled = true
-      if (live && live.request === context) live.request = undefined
+      context.endAttempt(link, final, released)
+      if (live) registry.endRequest(live, context)
     }
     return {
       start: (givenAbort: (reason?: Error) => void) => {
@@ -98,52 +129,43 @@ export class TrackedClient extends Client {
         undiciAbort = givenAbort
         live = this.#live
         if (!live || live.socket.destroyed) return givenAbort
-        live.requestsServed++
-        if (live.requestsServed > 1) {
-          context.reusedSocket = true
-          registry.reused++
-        }
-        live.request = context
-        context.socket = live.socket
-        context.abort = abort
+        bytesAtStart = live.socket.bytesRead
+        reusedSocket = registry.beginRequest(live, context)
+        link = { socket: live.socket, abort }
+        attempt = context.beginAttempt(link)
         return abort
       },
       written: () => {
         // undici writes the request right after this; until then, aborting it is undici's own job.
         written = true
       },
-      responseStart: () => {
-        context.responseStarted = true
+      responseStart: (statusCode: number) => {
+        // An interim 1xx (103 Early Hints) is not the response; undici reads the final one after it.
+        if (statusCode < 200) return
+        status = statusCode
+        context.responseStarted()
       },
-      end: () => {
-        finish(true)
-        if (!this.#releasing) {
-          let resolve!: () => void
-          const promise = new Promise<void>((r) => {
-            resolve = r
-          })
-          this.#releasing = { promise, resolve }
-        }
-        context.released = this.#releasing.promise
+      data: (bytes: number) => {
+        bodyBytes += bytes
       },
+      end: () => finish(true, this.#releasePromise()),
       error: (err: Error): Error | null => {
-        const replay =
-          context.reusedSocket &&
-          !context.responseStarted &&
-          isStaleSocketError(err) &&
-          !context.retried &&
-          context.replayable &&
-          this.#owner.retryStale &&
-          !context.abortReason
-        finish(!replay)
-        if (!context.reusedSocket || context.responseStarted || !isStaleSocketError(err)) return err
-        if (!replay) {
-          // Replace undici's bare "other side closed" with an error that says what happened and what to do.
-          return new StaleConnectionError(context.method, context.url, err, context.retried)
+        const verdict = judgeFailure({
+          err,
+          reusedSocket,
+          bytesReceived: arrival().bytes,
+          attempt,
+          replayable: context.replayable,
+          retryStale: this.#owner.retryStale,
+          aborted: context.abortReason !== undefined,
+        })
+        finish(verdict !== 'replay')
+        if (verdict === 'failed') {
+          return context.abortReason ?? requestFailure(err, context, arrival(), opts.body)
         }
-        context.retried = true
-        context.reusedSocket = false
-        registry.retried++
+        if (verdict === 'stale')
+          return new StaleConnectionError(context.method, context.url, err, attempt > 1)
+        registry.countRetry()
         // The server dropped one pooled connection; its other idle ones are as suspect (a restart closes
         // them all), so drop them too and let the replay open a fresh connection.
         for (const idle of registry.idleSockets(this.#origin)) idle.socket.destroy()

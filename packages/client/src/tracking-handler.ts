@@ -9,8 +9,10 @@ export interface RequestHooks {
   start(abort: (reason?: Error) => void): (reason?: Error) => void
   /** The caller's handler has its abort function; undici writes the request next. */
   written(): void
-  /** Response headers arrived. */
-  responseStart(): void
+  /** Response headers arrived (`status` < 200 for an interim 1xx response). */
+  responseStart(status: number): void
+  /** Body bytes arrived. */
+  data(bytes: number): void
   /** The response completed. */
   end(): void
   /**
@@ -44,12 +46,13 @@ export function trackHandler(
       hooks.written()
     },
     onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string) {
-      hooks.responseStart()
+      hooks.responseStart(statusCode)
       return typeof inner.onHeaders === 'function'
         ? call('onHeaders', statusCode, headers, resume, statusText)
         : true
     },
     onData(chunk: Buffer) {
+      hooks.data(chunk.length)
       return typeof inner.onData === 'function' ? call('onData', chunk) : true
     },
     onComplete(trailers: unknown) {

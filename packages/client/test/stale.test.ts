@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { Session, SpinupError } from '../src/index.js'
+import { Session, SpinupError, StaleConnectionError } from '../src/index.js'
 import { startTestServer, type TestServer } from './support/test-server.js'
 
 /**
@@ -83,8 +83,15 @@ test('a failure on a fresh connection is not a stale connection and is not retri
   const refusing = await startTestServer((req) => req.socket.destroy())
   try {
     const error = await session.get(`${refusing.url}/x`).catch((err: unknown) => err)
-    expect(error).not.toBeInstanceOf(SpinupError)
-    expect(error).toMatchObject({ code: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET/) })
+    expect(error).not.toBeInstanceOf(StaleConnectionError)
+    expect(error).toMatchObject({
+      name: 'RequestFailedError',
+      code: 'SPINUP_CONNECTION_RESET',
+      cause: { code: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET/) },
+    })
+    expect((error as Error).message).toContain(
+      `GET ${refusing.url}/x failed: the server closed the connection`,
+    )
     expect(refusing.requests).toHaveLength(1)
     expect(session.stats().retried).toBe(0)
   } finally {
