@@ -6,9 +6,10 @@
  * 2. `publint` and `attw` (Are the Types Wrong?, ESM-only profile) on each tarball; any error fails.
  * 3. A throwaway consumer project in another temporary folder installs all tarballs together with npm,
  *    so `@spinup/*` dependencies resolve to each other and never to the registry, plus vitest and
- *    typescript. Then each folder scripts/consumer/<package>/ is copied in and run (see the README
- *    there): `*.mjs` run with node, `*.ts` are typechecked with `tsc --noEmit`, `*.test.*` run with
- *    vitest. A folder whose package does not exist yet is skipped.
+ *    typescript. Then each folder scripts/consumer/<package>[.variant]/ is copied in and run (see the
+ *    README there): `*.mjs` run with node, `*.ts` are typechecked with `tsc --noEmit`, `*.test.*` run
+ *    with vitest, as its consumer.json says (runs, texts their output must show, type checks that must
+ *    fail). A folder whose package does not exist yet is skipped. Every command prints its duration.
  *
  * Usage: node scripts/check-packages.mjs [--skip-build] [--keep]
  *   --skip-build  do not run `pnpm build` first (CI builds in its test stage)
@@ -53,6 +54,9 @@ function heading(text) {
   console.log(`\n-- ${text}`)
 }
 
+/** Time since `started`, for the log: where a slow check spends it. */
+const seconds = (started) => `${((Date.now() - started) / 1000).toFixed(1)}s`
+
 /** Why a finished spawnSync failed, or undefined when it succeeded. */
 function failureOf(result, options) {
   if (!result.error && result.status === 0) return undefined
@@ -68,6 +72,7 @@ function failureOf(result, options) {
 /** Runs a command with inherited output; records a problem and returns false when it fails. */
 function run(what, command, commandArgs, options = {}) {
   console.log(`$ ${[command, ...commandArgs].join(' ')}${options.cwd ? `   (in ${options.cwd})` : ''}`)
+  const started = Date.now()
   const result = spawnSync(command, commandArgs, {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: npmEnv,
@@ -75,6 +80,7 @@ function run(what, command, commandArgs, options = {}) {
     killSignal: 'SIGKILL',
     ...options,
   })
+  console.log(`   (${seconds(started)})`)
   const why = failureOf(result, options)
   if (why) {
     problems.push(`${what}: ${why}`)
@@ -90,6 +96,7 @@ function run(what, command, commandArgs, options = {}) {
  */
 function capture(command, commandArgs, options = {}) {
   console.log(`$ ${[command, ...commandArgs].join(' ')}${options.cwd ? `   (in ${options.cwd})` : ''}`)
+  const started = Date.now()
   const result = spawnSync(command, commandArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
@@ -101,6 +108,7 @@ function capture(command, commandArgs, options = {}) {
   })
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
   process.stdout.write(output)
+  console.log(`   (${seconds(started)})`)
   return { why: failureOf(result, options), output: stripVTControlCharacters(output) }
 }
 
@@ -283,21 +291,11 @@ function runSuite(consumer, suite) {
   const tests = files.filter(isTest)
   const tool = (name) => join(consumer, 'node_modules', '.bin', name)
   let ran = 0
-  const timed = (what, fn) => {
-    const started = Date.now()
-    fn()
-    ran++
-    console.log(`   ${what}: ${((Date.now() - started) / 1000).toFixed(1)}s`)
-  }
 
   for (const script of scripts) {
     heading(`consumer ${suite}: node ${script}`)
-    timed(`node ${script}`, () =>
-      run(`consumer ${suite}: node ${script}`, process.execPath, [script], {
-        cwd: suiteDir,
-        timeout: 60_000,
-      }),
-    )
+    run(`consumer ${suite}: node ${script}`, process.execPath, [script], { cwd: suiteDir, timeout: 60_000 })
+    ran++
   }
   // consumer.json `typecheck: false`: the suite's types are another suite's job (tsc is the slow step).
   if (typeFiles.length > 0 && plan.typecheck !== false) {
@@ -309,21 +307,19 @@ function runSuite(consumer, suite) {
       )
     }
     heading(`consumer ${suite}: tsc --noEmit (${typeFiles.join(', ')})`)
-    timed('tsc', () =>
-      run(`consumer ${suite}: tsc --noEmit`, tool('tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
-        cwd: suiteDir,
-      }),
-    )
+    run(`consumer ${suite}: tsc --noEmit`, tool('tsc'), ['--noEmit', '-p', 'tsconfig.json'], {
+      cwd: suiteDir,
+    })
+    ran++
   }
   // Type checks that must fail: they prove the passing one passes for the reason the suite claims.
   for (const check of plan.tscMustFail ?? []) {
     const what = `consumer ${suite}: tsc -p ${check.project} (must fail: ${check.why})`
     heading(what)
-    timed(`tsc -p ${check.project}`, () => {
-      const { why, output } = capture(tool('tsc'), ['--noEmit', '-p', check.project], { cwd: suiteDir })
-      if (!why) problems.push(`${what}: it passed`)
-      checkOutput(what, output, check)
-    })
+    const { why, output } = capture(tool('tsc'), ['--noEmit', '-p', check.project], { cwd: suiteDir })
+    if (!why) problems.push(`${what}: it passed`)
+    checkOutput(what, output, check)
+    ran++
   }
   if (tests.length > 0) {
     // The suite folder is vitest's root, so a vitest.config.ts in it (plugins, setupFiles…) applies.
@@ -332,14 +328,13 @@ function runSuite(consumer, suite) {
     for (const vitestRun of runs) {
       const what = `consumer ${suite}: vitest ${vitestRun.args.join(' ')}`
       heading(`${what} (${tests.join(', ')})`)
-      timed(`vitest ${vitestRun.args.join(' ')}`, () => {
-        const { why, output } = capture(tool('vitest'), [...vitestRun.args, '--root', '.'], {
-          cwd: suiteDir,
-          env: { ...npmEnv, CI: 'true' },
-        })
-        if (why) problems.push(`${what}: ${why}`)
-        checkOutput(what, output, vitestRun)
+      const { why, output } = capture(tool('vitest'), [...vitestRun.args, '--root', '.'], {
+        cwd: suiteDir,
+        env: { ...npmEnv, CI: 'true' },
       })
+      if (why) problems.push(`${what}: ${why}`)
+      checkOutput(what, output, vitestRun)
+      ran++
     }
   }
   return ran
