@@ -4,14 +4,16 @@
  * connections and stops the server completely (every server-side socket closed, the port free again).
  */
 import { createServer } from 'node:http'
-import { useServer } from '@spinup/fixtures'
-import getPort, { portNumbers } from 'get-port'
-import { describe, expect, test } from 'vitest'
+import { reservePort, useServer } from '@spinup/fixtures'
+import { afterAll, describe, expect, test } from 'vitest'
 import { createApi, nextLongPoll } from '../src/api.js'
 
-// One fixed port for the file, as a suite with a hard-coded API port has (a range per file keeps example
-// files that run in parallel apart).
-const PORT = await getPort({ port: portNumbers(24100, 24119) })
+// One fixed port for the file, as a suite with a hard-coded API port has. Reserved, not just found free:
+// between two tests the port is free for a moment, and a second run of this suite on the machine must not
+// pick it then (a range per file keeps this project's files apart too).
+const reservation = await reservePort({ from: 24100, to: 24119 })
+afterAll(() => reservation.release())
+const PORT = reservation.port
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
 
 // A factory: spinup calls it for every start, so each test gets a new instance with its own name.

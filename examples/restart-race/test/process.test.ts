@@ -5,11 +5,13 @@
  * resolving once the process is gone and the port can be bound again.
  */
 import { fileURLToPath } from 'node:url'
-import { useServer } from '@spinup/fixtures'
-import getPort, { portNumbers } from 'get-port'
-import { describe, expect, test } from 'vitest'
+import { reservePort, useServer } from '@spinup/fixtures'
+import { afterAll, describe, expect, test } from 'vitest'
 
-const PORT = await getPort({ port: portNumbers(24120, 24139) })
+// Reserved for this file, so another run of the suite never starts its servers on it between two of ours.
+const reservation = await reservePort({ from: 24120, to: 24139 })
+afterAll(() => reservation.release())
+const PORT = reservation.port
 const serverFile = fileURLToPath(new URL('../servers/api-server.mjs', import.meta.url))
 const pids = new Set<number>()
 

@@ -12,12 +12,15 @@
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import type { Socket } from 'node:net'
-import getPort, { portNumbers } from 'get-port'
+import { reservePort } from '@spinup/fixtures'
 import { Agent, request } from 'undici'
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { answerLongPolls, createApi, nextLongPoll } from '../src/api.js'
 
-const PORT = await getPort({ port: portNumbers(24140, 24159) })
+// The port is spinup's only part here, so that another run of this suite never takes it between two
+// tests; the client and the teardown are the plain kind this file is about.
+const reservation = await reservePort({ from: 24140, to: 24159 })
+const PORT = reservation.port
 const TESTS = 20
 
 const agent = new Agent() // one pooled keep-alive client for the whole file
@@ -48,6 +51,7 @@ afterEach(async () => {
 afterAll(async () => {
   await agent.close()
   for (const socket of leftovers) socket.destroy()
+  await reservation.release()
 })
 
 let longPoll: Promise<unknown> = Promise.resolve()
