@@ -83,6 +83,13 @@ export class NotJsonError extends SpinupError {
   }
 }
 
+/** A cookie given to `session.cookies.set()` that the jar refuses, or the jar of a session without one. */
+export class InvalidCookieError extends SpinupError {
+  constructor(message: string) {
+    super('SPINUP_INVALID_COOKIE', message)
+  }
+}
+
 /** A request was made on a session after `close()`. */
 export class SessionClosedError extends SpinupError {
   constructor(method: string, url: string) {

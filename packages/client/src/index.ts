@@ -1,6 +1,8 @@
+export type { CookieRecord, SessionCookies } from './cookie-jar.js'
 export {
   type Arrival,
   ConnectionClosedError,
+  InvalidCookieError,
   InvalidOptionError,
   InvalidRequestError,
   NotJsonError,

@@ -2,9 +2,12 @@ import type { Readable } from 'node:stream'
 import tls from 'node:tls'
 import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
 import { captureStack, type StackCutOff } from './call-site.js'
+import { CookieDispatcher } from './cookie-dispatcher.js'
+import { CookieStore, type SessionCookies } from './cookie-jar.js'
 import { DeadlineList } from './deadline-list.js'
 import {
   ConnectionClosedError,
+  InvalidCookieError,
   InvalidOptionError,
   InvalidRequestError,
   RequestAbortedError,
@@ -51,6 +54,11 @@ export interface SessionOptions {
   ca?: string | Buffer | readonly (string | Buffer)[]
   /** Replay an idempotent request once when a reused connection turns out to be stale. Default true. */
   retryStale?: boolean
+  /**
+   * Keep a cookie jar (RFC 6265, on tough-cookie): cookies responses set are sent with later requests,
+   * `session.dispatcher`'s included. Default true; false: no jar, Set-Cookie is only reported.
+   */
+  cookies?: boolean
 }
 
 export interface StreamInit extends RequestInit {
@@ -81,6 +89,7 @@ const sessionKeys = knownKeys<SessionOptions>({
   connectTimeout: true,
   ca: true,
   retryStale: true,
+  cookies: true,
 })
 const streamKeys = knownKeys<StreamInit>({ ...requestKeyNames, method: true })
 
@@ -110,6 +119,9 @@ export class Session {
   /** The deadlines of requests that use the session's own timeout (one timer for all of them). */
   readonly #deadlines = new DeadlineList()
   readonly #agent: SessionAgent
+  /** What requests go through: the agent, behind the cookie jar when the session has one. */
+  readonly #dispatcher: Dispatcher
+  readonly #cookies: CookieStore | undefined
   #closing: Promise<void> | undefined
 
   constructor(options: SessionOptions = {}) {
@@ -148,11 +160,32 @@ export class Session {
       this.#registry,
       options.retryStale !== false,
     )
+    if (options.cookies !== undefined && typeof options.cookies !== 'boolean') {
+      throw new InvalidOptionError(
+        `Session option cookies must be true or false, got ${String(options.cookies)}.`,
+      )
+    }
+    this.#cookies = options.cookies === false ? undefined : new CookieStore(this.#base)
+    this.#dispatcher = this.#cookies ? new CookieDispatcher(this.#agent, this.#cookies) : this.#agent
+  }
+
+  /**
+   * The session's cookie jar: `get(url?)`, `set(setCookie, url?)`, `clear()`. Throws SPINUP_INVALID_COOKIE
+   * on a session made with `cookies: false`, which has none.
+   */
+  get cookies(): SessionCookies {
+    if (!this.#cookies) {
+      throw new InvalidCookieError(
+        'This session was created with { cookies: false } and has no cookie jar. Leave the option out (a jar ' +
+          "is the default), or read res.headers['set-cookie'] yourself.",
+      )
+    }
+    return this.#cookies
   }
 
   /** An undici Dispatcher; `undici.request(url, { dispatcher })` and `fetch` through it are tracked too. */
   get dispatcher(): Dispatcher {
-    return this.#agent
+    return this.#dispatcher
   }
 
   get(url: string | URL, init?: RequestInit): Promise<SessionResponse> {
@@ -262,12 +295,12 @@ export class Session {
    */
   routeGlobalFetch(): GlobalFetchRoute {
     const previous = getGlobalDispatcher()
-    setGlobalDispatcher(this.#agent)
+    setGlobalDispatcher(this.#dispatcher)
     let restored = false
     const restore = () => {
       if (restored) return
       restored = true
-      if (getGlobalDispatcher() === this.#agent) setGlobalDispatcher(previous)
+      if (getGlobalDispatcher() === this.#dispatcher) setGlobalDispatcher(previous)
     }
     return { restore, [Symbol.dispose]: restore }
   }
@@ -354,7 +387,7 @@ export class Session {
     // No AbortController goes to undici (it costs a few µs a request, and undici does not reject a request
     // still queued for a connection until it gets one). The timer and the caller's signal abort the request
     // through its socket, or, while it still waits for one, through its handler (RequestContext.abort).
-    const sent = this.#agent.request(options)
+    const sent = this.#dispatcher.request(options)
     if (timeout > 0) watch.startTimeout(timeout, timeout === this.#timeout ? this.#deadlines : undefined)
     if (signal) watch.listen(signal)
     try {

@@ -65,9 +65,8 @@ describe('a typo in an option name fails at once instead of doing nothing', () =
   test('a key close to nothing gets no guess, and the message lists the known keys', () => {
     const err = thrown(() => new Session({ pooling: 4 } as never))
     expect(err.suggestion).toBeUndefined()
-    expect(err.message).toBe(
-      'Session options: unknown option "pooling". Known options: baseUrl, headers, timeout, connections, ' +
-        'keepAliveTimeout, connectTimeout, ca, retryStale.',
+    expect(err.message).toMatch(
+      /^Session options: unknown option "pooling"\. Known options: baseUrl, headers, timeout, .*retryStale/,
     )
   })
 
