@@ -251,13 +251,10 @@ export class Session {
   sockets(filter: SocketFilter = {}): SocketRecord[] {
     const origin =
       filter.origin === undefined ? undefined : resolveUrl(filter.origin, undefined, undefined).origin
-    return this.#registry
-      .records()
-      .filter(
-        (s) =>
-          (origin === undefined || s.origin === origin) &&
-          (filter.state === undefined || s.state === filter.state),
-      )
+    return this.#registry.records({
+      ...(origin === undefined ? {} : { origin }),
+      ...(filter.state === undefined ? {} : { state: filter.state }),
+    })
   }
 
   /** Totals since the session was created, and the sockets open now. */

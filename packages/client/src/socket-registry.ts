@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net'
 import { ConnectionClosedError } from './errors.js'
 import type { RequestContext } from './request-context.js'
-import type { SessionStats, SocketRecord } from './types.js'
+import type { SessionStats, SocketRecord, SocketState } from './types.js'
 
 let nextSocketId = 1
 
@@ -94,10 +94,17 @@ export class SocketRegistry {
     )
   }
 
-  records(): SocketRecord[] {
+  /**
+   * Records of the open sockets, optionally only those of one origin or state. The filter runs on the live
+   * entries before any record is built: a record reads the socket's addresses, which costs a system call
+   * each, and the leak check after every test asks only for the active ones, usually none.
+   */
+  records(filter: { origin?: string; state?: SocketState } = {}): SocketRecord[] {
     const out: SocketRecord[] = []
     for (const live of this.#live.values()) {
       if (live.socket.destroyed) continue
+      if (filter.origin !== undefined && live.origin !== filter.origin) continue
+      if (filter.state !== undefined && stateOf(live) !== filter.state) continue
       out.push(toRecord(live))
     }
     return out
@@ -144,6 +151,10 @@ export class SocketRegistry {
   }
 }
 
+function stateOf(live: LiveSocket): SocketState {
+  return live.request ? 'active' : 'idle'
+}
+
 function toRecord(live: LiveSocket): SocketRecord {
   const { socket } = live
   return {
@@ -153,7 +164,7 @@ function toRecord(live: LiveSocket): SocketRecord {
     localPort: socket.localPort ?? 0,
     remoteAddress: socket.remoteAddress ?? '',
     remotePort: socket.remotePort ?? 0,
-    state: live.request ? 'active' : 'idle',
+    state: stateOf(live),
     openedAt: live.openedAt,
     requestsServed: live.requestsServed,
     request: live.request?.toRecord(),
