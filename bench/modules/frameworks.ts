@@ -60,7 +60,10 @@ interface Framework {
 const hono = () => new Hono().get('/', (c) => c.text('hono'))
 const h3 = () => new H3().get('/', () => 'h3')
 const fastify = () => Fastify().get('/', async () => 'fastify')
-const koa = () => new Koa().use((ctx) => void (ctx.body = 'koa'))
+const koa = () =>
+  new Koa().use((ctx) => {
+    ctx.body = 'koa'
+  })
 const expressApp = () => express().get('/', (_req, res) => void res.send('express'))
 const hapi = () => {
   const server = Hapi.server({ port: 0, host: HOST })
