@@ -90,6 +90,20 @@ export class InvalidCookieError extends SpinupError {
   }
 }
 
+/**
+ * A redirect that was not followed as asked: `redirect: 'error'` met one (SPINUP_REDIRECT), a loop
+ * (SPINUP_REDIRECT_LOOP), more than `maxRedirects` (SPINUP_TOO_MANY_REDIRECTS), a Location that is not an
+ * http(s) URL (SPINUP_REDIRECT_INVALID), or a 307/308 that would resend a spent stream body
+ * (SPINUP_REDIRECT_BODY). `hops` lists the redirects answered so far.
+ */
+export class RedirectError extends SpinupError {
+  readonly hops: readonly { method: string; url: string; status: number; location: string }[]
+  constructor(code: string, message: string, hops: RedirectError['hops']) {
+    super(code, message)
+    this.hops = hops
+  }
+}
+
 /** A request was made on a session after `close()`. */
 export class SessionClosedError extends SpinupError {
   constructor(method: string, url: string) {

@@ -1,3 +1,4 @@
+export type { AuthInit } from './auth.js'
 export type { CookieRecord, SessionCookies } from './cookie-jar.js'
 export {
   type Arrival,
@@ -6,6 +7,7 @@ export {
   InvalidOptionError,
   InvalidRequestError,
   NotJsonError,
+  RedirectError,
   RequestAbortedError,
   RequestFailedError,
   type RequestFailureCode,
@@ -16,10 +18,12 @@ export {
   UnknownOptionError,
   UnsupportedPlatformError,
 } from './errors.js'
+export type { FormInit, FormValue } from './form-body.js'
 export { formatAge, formatSocket, formatSockets } from './format-socket.js'
 export { checkOptionKeys, type KnownKeys, knownKeys, nearestKey } from './option-keys.js'
 export { type OsSocket, osSockets } from './os-sockets.js'
 export { type ReadTcpTableOptions, readTcpTable, type TcpTableRow } from './proc-net-tcp.js'
+export type { RedirectHop, RedirectMode } from './redirect-follow.js'
 export type { BodyInit, HeadersInit, HeaderValue, QueryInit, RequestInit } from './request-input.js'
 export { type ResponseHeaders, type ResponseMeta, SessionResponse, StreamedResponse } from './response.js'
 export { formatStatus, PREVIEW_CHARS, previewBody } from './response-summary.js'

@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream'
+import type { AuthInit } from './auth.js'
 import { InvalidRequestError } from './errors.js'
+import type { FormInit } from './form-body.js'
 import { knownKeys } from './option-keys.js'
+import type { RedirectMode } from './redirect-follow.js'
 
 /** A header value as callers give it. */
 export type HeaderValue = string | number | readonly string[] | undefined
@@ -12,16 +15,35 @@ export type QueryInit = Record<
   string | number | boolean | readonly (string | number | boolean)[] | undefined
 >
 
-/** What a request body may be. Strings and bytes are held in memory, so a stale-socket retry can resend them. */
-export type BodyInit = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null
+/**
+ * What a request body may be. Strings, bytes, URLSearchParams, Blob and FormData are held in memory, so a
+ * stale-socket retry or a 307/308 redirect can resend them; a Readable or async iterable is sent once.
+ */
+export type BodyInit =
+  | string
+  | Uint8Array
+  | URLSearchParams
+  | Blob
+  | FormData
+  | Readable
+  | AsyncIterable<Uint8Array>
+  | null
 
 export interface RequestInit {
   headers?: HeadersInit
   query?: QueryInit
-  /** The raw body. Give `json` instead to send JSON. */
+  /** The raw body: FormData is sent as multipart/form-data, URLSearchParams as a urlencoded form. */
   body?: BodyInit
   /** A value serialised with JSON.stringify and sent with `content-type: application/json`. */
   json?: unknown
+  /** Fields sent as `application/x-www-form-urlencoded`, nested objects and arrays in the qs convention. */
+  form?: FormInit
+  /** 'manual' (default): a 3xx is the response; 'follow' its Location; 'error': a 3xx rejects. */
+  redirect?: RedirectMode
+  /** The most redirects `redirect: 'follow'` follows. Default 10. */
+  maxRedirects?: number
+  /** Basic `{ username, password }` or `{ bearer }`; overrides the Session's `auth`. */
+  auth?: AuthInit
   /** Aborts the request; its socket is destroyed, never returned to the pool. */
   signal?: AbortSignal
   /** Milliseconds for the whole exchange, body included; overrides the Session's `timeout`. 0 disables it. */
@@ -39,6 +61,10 @@ export const requestKeyNames = {
   query: true,
   body: true,
   json: true,
+  form: true,
+  redirect: true,
+  maxRedirects: true,
+  auth: true,
   signal: true,
   timeout: true,
   rawPath: true,
@@ -235,30 +261,7 @@ export function checkTimeout(timeout: unknown, where: string): number {
   return timeout
 }
 
-/** Turns `body` or `json` into what undici sends (setting content-type for `json`). */
-export function buildBody(
-  init: RequestInit,
-  headers: Record<string, string | string[]>,
-): string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null {
-  if (init.json !== undefined) {
-    if (init.body !== undefined && init.body !== null) {
-      throw new InvalidRequestError('Give either `body` or `json`, not both.')
-    }
-    headers['content-type'] ??= 'application/json'
-    const text = JSON.stringify(init.json)
-    if (text === undefined) throw new InvalidRequestError(`json is not serialisable: ${describe(init.json)}.`)
-    return text
-  }
-  const body = init.body ?? null
-  if (body === null || typeof body === 'string' || body instanceof Uint8Array) return body
-  if (typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') return body
-  throw new InvalidRequestError(
-    `body must be a string, a Uint8Array/Buffer, a Readable or an async iterable, got ${describe(body)}. ` +
-      'For an object, use `json` instead.',
-  )
-}
-
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'number' && Number.isNaN(value)) return 'NaN'

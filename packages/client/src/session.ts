@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream'
 import tls from 'node:tls'
 import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
-import { captureStack, type StackCutOff } from './call-site.js'
+import { type AuthInit, authorization } from './auth.js'
+import { type CapturedStack, captureStack, type StackCutOff } from './call-site.js'
 import { CookieDispatcher } from './cookie-dispatcher.js'
 import { CookieStore, type SessionCookies } from './cookie-jar.js'
 import { DeadlineList } from './deadline-list.js'
@@ -10,14 +11,23 @@ import {
   InvalidCookieError,
   InvalidOptionError,
   InvalidRequestError,
+  RedirectError,
   RequestAbortedError,
   SessionClosedError,
   SpinupError,
 } from './errors.js'
 import { checkOptionKeys, type KnownKeys, knownKeys } from './option-keys.js'
+import {
+  checkRedirectOptions,
+  formatChain,
+  nextHop,
+  type RedirectHop,
+  type RedirectMode,
+  redirectTarget,
+} from './redirect-follow.js'
+import { type BodyValue, encodeBody } from './request-body.js'
 import { attachOwnContext, RequestContext } from './request-context.js'
 import {
-  buildBody,
   buildHeaders,
   checkMethod,
   checkTimeout,
@@ -32,6 +42,7 @@ import {
 } from './request-input.js'
 import { RequestWatch } from './request-watch.js'
 import { responseHeaders, SessionResponse, StreamedResponse } from './response.js'
+import { formatStatus } from './response-summary.js'
 import { SessionAgent } from './session-agent.js'
 import { SocketRegistry } from './socket-registry.js'
 import { isReplayable } from './stale-retry.js'
@@ -59,6 +70,8 @@ export interface SessionOptions {
    * `session.dispatcher`'s included. Default true; false: no jar, Set-Cookie is only reported.
    */
   cookies?: boolean
+  /** Credentials for every request: Basic `{ username, password }` or `{ bearer }`. A request's own win. */
+  auth?: AuthInit
 }
 
 export interface StreamInit extends RequestInit {
@@ -90,8 +103,25 @@ const sessionKeys = knownKeys<SessionOptions>({
   ca: true,
   retryStale: true,
   cookies: true,
+  auth: true,
 })
 const streamKeys = knownKeys<StreamInit>({ ...requestKeyNames, method: true })
+
+/** One request to send, checked: a redirect hop is another Plan. */
+interface Plan {
+  readonly method: string
+  readonly target: RequestTarget
+  readonly headers: Record<string, string | string[]>
+  readonly body: BodyValue
+  readonly timeout: number
+  readonly signal: AbortSignal | undefined
+  readonly stack: CapturedStack
+}
+
+interface Planned {
+  readonly plan: Plan
+  readonly follow: { readonly mode: RedirectMode; readonly max: number }
+}
 
 interface Prepared {
   readonly method: string
@@ -122,6 +152,8 @@ export class Session {
   /** What requests go through: the agent, behind the cookie jar when the session has one. */
   readonly #dispatcher: Dispatcher
   readonly #cookies: CookieStore | undefined
+  /** The Authorization header of the `auth` option. */
+  readonly #authorization: string | undefined
   #closing: Promise<void> | undefined
 
   constructor(options: SessionOptions = {}) {
@@ -138,6 +170,8 @@ export class Session {
       this.baseUrl = this.#base.href
     }
     this.#headers = optionCheck('headers', () => normalizeHeaders(options.headers))
+    this.#authorization =
+      options.auth === undefined ? undefined : optionCheck('auth', () => authorization(options.auth, 'auth'))
     this.#timeout = optionCheck('timeout', () => checkTimeout(options.timeout ?? DEFAULT_TIMEOUT, 'timeout'))
     const keepAliveTimeout = optionCheck('keepAliveTimeout', () =>
       checkTimeout(options.keepAliveTimeout ?? 4_000, 'keepAliveTimeout'),
@@ -220,16 +254,12 @@ export class Session {
    * socket (listed as active in `sockets()`) until the body is consumed or the response is disposed.
    */
   async stream(url: string | URL, init: StreamInit = {}): Promise<StreamedResponse> {
-    const prepared = this.#prepare(
-      init?.method ?? 'GET',
-      url,
-      init,
-      captureStack(this.stream),
-      streamKeys,
-      'stream() options',
-    )
+    const stack = captureStack(this.stream)
+    const planned = this.#plan(init?.method ?? 'GET', url, init, stack, streamKeys, 'stream() options')
+    const { plan, follow } = planned instanceof Promise ? await planned : planned
+    const { prepared, response, redirects } = await this.#exchange(plan, follow, true)
+    const { statusCode, headers, body } = response
     const { context } = prepared
-    const { statusCode, headers, body } = await this.#send(prepared, true)
     const release = async () => {
       await context.released
     }
@@ -244,7 +274,12 @@ export class Session {
       if (socket && !socket.closed)
         await new Promise<void>((resolve) => socket.once('close', () => resolve()))
     }
-    return new StreamedResponse(this.#meta(prepared, statusCode, headers), body as Readable, release, dispose)
+    return new StreamedResponse(
+      this.#meta(prepared, statusCode, headers, redirects),
+      body as Readable,
+      release,
+      dispose,
+    )
   }
 
   /** Plain records of the sockets open now, optionally filtered by origin or state. */
@@ -308,41 +343,103 @@ export class Session {
     init: RequestInit | undefined,
     caller: StackCutOff,
   ): Promise<SessionResponse> {
-    const prepared = this.#prepare(
-      method,
-      url,
-      init ?? {},
-      captureStack(caller),
-      requestKeys,
-      'request options',
-    )
-    const { statusCode, headers, body } = await this.#send(prepared, false)
+    const stack = captureStack(caller)
+    const planned = this.#plan(method, url, init ?? {}, stack, requestKeys, 'request options')
+    const { plan, follow } = planned instanceof Promise ? await planned : planned
+    const { prepared, response, redirects } = await this.#exchange(plan, follow, false)
+    const bytes = await this.#readAll(prepared, response)
+    return new SessionResponse(this.#meta(prepared, response.statusCode, response.headers, redirects), bytes)
+  }
+
+  /** Reads a whole body, and resolves once undici has freed the connection, so the next request reuses it. */
+  async #readAll(prepared: Prepared, response: Dispatcher.ResponseData): Promise<Buffer> {
     let bytes: Buffer
     try {
-      bytes = Buffer.from(await body.arrayBuffer())
+      bytes = Buffer.from(await response.body.arrayBuffer())
     } catch (err) {
       throw await this.#failure(prepared, err)
     } finally {
       prepared.watch.stop()
     }
-    // Resolve only once undici has freed the connection, so a request sent right after this one reuses it.
     await prepared.context.released
-    return new SessionResponse(this.#meta(prepared, statusCode, headers), bytes)
+    return bytes
   }
 
-  #meta(prepared: Prepared, status: number, headers: Dispatcher.ResponseData['headers']) {
+  /**
+   * Sends a plan and, when asked, follows its redirects: each hop is a request of its own (tracked, timed,
+   * its body read and its connection released before the next one goes out). Resolves with the last.
+   */
+  async #exchange(first: Plan, follow: Planned['follow'], streaming: boolean) {
+    let plan = first
+    const chain: RedirectHop[] = []
+    for (;;) {
+      const prepared = this.#attempt(plan)
+      const response = await this.#send(prepared, streaming)
+      const location =
+        follow.mode === 'manual' ? undefined : redirectTarget(response.statusCode, response.headers)
+      if (location === undefined) return { prepared, response, redirects: chain.map((hop) => hop.location) }
+      await this.#readAll(prepared, response)
+      const { method, target, headers, body } = plan
+      const status = response.statusCode
+      const next = nextHop({ method, href: target.href, headers, body }, status, location, chain)
+      const hop = { method, url: target.href, status, location: next.href }
+      const where = `${first.method} ${first.target.href}`
+      if (follow.mode === 'error') {
+        throw new RedirectError(
+          'SPINUP_REDIRECT',
+          `${method} ${target.href} answered ${formatStatus(status)} with Location ${next.href}, and the ` +
+            "request said redirect: 'error'. Use redirect: 'follow' to follow it, or leave redirect out to " +
+            'get the 3xx response itself.',
+          [...chain, hop],
+        )
+      }
+      // The same redirect answered twice to the same request: it will go round forever.
+      const seen = chain.some(
+        (h) => h.method === hop.method && h.url === hop.url && h.location === hop.location,
+      )
+      chain.push(hop)
+      if (seen) {
+        throw new RedirectError(
+          'SPINUP_REDIRECT_LOOP',
+          `${where}: redirect loop, ${hop.url} redirected to ${hop.location} a second time. The hops:\n` +
+            formatChain(chain),
+          chain,
+        )
+      }
+      if (chain.length > follow.max) {
+        throw new RedirectError(
+          'SPINUP_TOO_MANY_REDIRECTS',
+          `${where}: more than ${follow.max} redirects (maxRedirects). The hops:\n${formatChain(chain)}`,
+          chain,
+        )
+      }
+      plan = { ...plan, ...next, target: resolveTarget(next.href, undefined, undefined, false) } as Plan
+    }
+  }
+
+  #meta(
+    prepared: Prepared,
+    status: number,
+    headers: Dispatcher.ResponseData['headers'],
+    redirects: readonly string[],
+  ) {
     const { method, target } = prepared
-    return { method, status, headers: responseHeaders(headers), url: target.href, redirects: [] }
+    return { method, status, headers: responseHeaders(headers), url: target.href, redirects }
   }
 
-  #prepare(
+  /**
+   * Checks a request's method, URL and options, and encodes its body. Synchronous unless the body must be
+   * read first (FormData, Blob): a request is dispatched in the same tick it was made, so that a
+   * closeAllConnections() called right after it sees it.
+   */
+  #plan(
     method: string,
     url: string | URL,
     init: RequestInit,
-    stack: ReturnType<typeof captureStack>,
+    stack: CapturedStack,
     keys: KnownKeys,
     where: string,
-  ): Prepared {
+  ): Planned | Promise<Planned> {
     const checkedMethod = checkMethod(method)
     if (typeof init !== 'object' || init === null) {
       throw new InvalidRequestError(`The request options must be an object, got ${String(init)}.`)
@@ -351,29 +448,38 @@ export class Session {
     const target = resolveTarget(url, this.#base, init.query, init.rawPath)
     if (this.#closing) throw new SessionClosedError(checkedMethod, target.href)
     const headers = buildHeaders(this.#headers, init.headers)
-    const body = buildBody(init, headers)
+    if (init.auth !== undefined) headers.authorization = authorization(init.auth, 'auth')
+    else if (this.#authorization !== undefined) headers.authorization ??= this.#authorization
+    const follow = checkRedirectOptions(init.redirect, init.maxRedirects)
     const timeout = init.timeout === undefined ? this.#timeout : checkTimeout(init.timeout, 'timeout')
     if (init.signal !== undefined && !(init.signal instanceof AbortSignal)) {
       throw new InvalidRequestError(
         'signal must be an AbortSignal, e.g. AbortSignal.timeout(1000) or controller.signal.',
       )
     }
-    const context = new RequestContext(
-      checkedMethod,
-      target.href,
-      isReplayable(checkedMethod, headers, body),
-      stack,
-    )
+    const body = encodeBody(init, headers)
+    const plan = (encoded: BodyValue) => ({
+      plan: { method: checkedMethod, target, headers, body: encoded, timeout, signal: init.signal, stack },
+      follow,
+    })
+    return body instanceof Promise ? body.then(plan) : plan(body)
+  }
+
+  /** One attempt at a plan: its context, watch and undici options. */
+  #attempt(plan: Plan): Prepared {
+    const { method, target, headers, body, timeout, signal, stack } = plan
+    if (this.#closing) throw new SessionClosedError(method, target.href)
+    const context = new RequestContext(method, target.href, isReplayable(method, headers, body), stack)
     const options: Dispatcher.RequestOptions = {
       origin: target.origin,
       path: target.path,
-      method: checkedMethod as Dispatcher.HttpMethod,
+      method: method as Dispatcher.HttpMethod,
       headers,
       body: body as Dispatcher.DispatchOptions['body'],
     }
     attachOwnContext(options, context)
     const watch = new RequestWatch(context)
-    return { method: checkedMethod, target, context, watch, options, timeout, signal: init.signal }
+    return { method, target, context, watch, options, timeout, signal }
   }
 
   async #send(prepared: Prepared, streaming: boolean): Promise<Dispatcher.ResponseData> {

@@ -40,12 +40,12 @@ describe('bad input is rejected with a clear error before any socket opens', () 
     [
       'body and json together',
       (s) => s.post('http://127.0.0.1:1/', { body: 'a', json: { a: 1 } }),
-      /either `body` or `json`/,
+      /Give one of `json`, `form` or `body`, not `json` and `body`/,
     ],
     [
       'a plain object as body',
       (s) => s.post('http://127.0.0.1:1/', { body: {} as never }),
-      /use `json` instead/,
+      /For an object, use `json`/,
     ],
     ['credentials in the URL', (s) => s.get('http://user:pw@127.0.0.1:1/'), /Authorization header/],
   ]
