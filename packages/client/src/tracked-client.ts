@@ -31,12 +31,23 @@ export class TrackedClient extends Client {
   readonly #owner: ClientOwner
   readonly #origin: string
   #live: LiveSocket | undefined
+  /** Requests handed to undici and not yet started on the socket: what a new connection would be for. */
+  readonly #waiting = new Set<RequestContext>()
   /** Set between the end of a response and undici's 'drain', which says the connection is free again. */
   #releasing: { promise: Promise<void>; resolve: () => void } | undefined
 
   constructor(origin: string | URL, options: Pool.Options, owner: ClientOwner) {
     const base = options.connect as unknown as Connector
     const connect: Connector = (params, callback) => {
+      const waiting = [...this.#waiting]
+      if (waiting.length > 0 && waiting.every((context) => context.abortReason)) {
+        // Every request this connection would be for was aborted while it waited (its caller was told).
+        // undici 7.30.2 connects for a queued request before it looks at it, so without this a timeout or
+        // abort behind a busy connection opens a connection that carries nothing. Failing the connect
+        // instead fails those (already failed) requests and opens no socket.
+        callback(waiting[0]!.abortReason!, null)
+        return undefined
+      }
       const socket = base(params, (err, connected) => {
         if (!err && connected) this.#live = owner.registry.add(connected, this.#origin)
         callback(err, connected)
@@ -86,6 +97,7 @@ export class TrackedClient extends Client {
       ;(handler as { onError?(err: Error): void }).onError?.(context.abortReason)
       return true
     }
+    this.#waiting.add(context)
     return super.dispatch(opts, trackHandler(handler, this.#hooks(opts, handler, context)))
   }
 
@@ -118,6 +130,7 @@ export class TrackedClient extends Client {
     })
     const finish = (final: boolean, released?: Promise<void>) => {
       settled = true
+      this.#waiting.delete(context)
       context.endAttempt(link, final, released)
       if (live) registry.endRequest(live, context)
     }
@@ -125,6 +138,7 @@ export class TrackedClient extends Client {
       start: (givenAbort: (reason?: Error) => void) => {
         // Timed out or aborted while it waited for a connection: fail it before it is written. undici turns
         // an error thrown here into a failed request and leaves the healthy socket to the pool.
+        this.#waiting.delete(context)
         if (context.abortReason) throw context.abortReason
         undiciAbort = givenAbort
         live = this.#live
@@ -160,6 +174,13 @@ export class TrackedClient extends Client {
           aborted: context.abortReason !== undefined,
         })
         finish(verdict !== 'replay')
+        if (written && live && !live.socket.destroyed) {
+          // undici fails a request whose body stream errored through its own abort, which destroys the
+          // socket with an informational error; its close handler then leaves the request queued and
+          // connects again for it (undici 7.30.2): a second connection for one request. A real error on
+          // the socket, first, takes the request off undici's queue.
+          live.socket.destroy(err)
+        }
         if (verdict === 'failed') {
           return context.abortReason ?? requestFailure(err, context, arrival(), opts.body)
         }
