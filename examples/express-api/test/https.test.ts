@@ -16,7 +16,7 @@ test('the session talks HTTPS to the app, trusting its certificate', async () =>
   const res = await api.session.get('/users')
   expect(res.status).toBe(200)
   expect(await res.json()).toHaveLength(2)
-  expect(api.session).toHaveOpenedConnections(1)
+  expect(api.session).toHaveOpenedSocketsInTotal(1)
 })
 
 test('the certificate is really checked: a client that does not trust it is refused', async () => {

@@ -51,7 +51,7 @@ describe('users API', () => {
 
   test('every request of a test shares one connection, and none is left busy', async () => {
     for (let i = 0; i < 10; i++) await api.session.get('/health')
-    expect(api.session).toHaveOpenedConnections(1)
+    expect(api.session).toHaveOpenedSocketsInTotal(1)
     expect(api.session).toHaveActiveSockets(0)
   })
 })

@@ -54,6 +54,6 @@ test('the next request after an abort gets a fresh connection and succeeds', asy
 
   const res = await api.session.get('/ok')
   expect(await res.text()).toBe('ok')
-  expect(api.session).toHaveOpenedConnections(2) // the aborted one was never handed out again
+  expect(api.session).toHaveOpenedSocketsInTotal(2) // the aborted one was never handed out again
   expect(api.session).toHaveIdleSockets(1)
 })

@@ -31,7 +31,7 @@ describe(`50 tests, each with a fresh API server on port ${PORT}`, () => {
     const users = await api.session.get('/users')
     expect(users.header('x-instance')).toBe(`instance-${started}`)
     // Both requests went over one fresh connection to this instance.
-    expect(api.session).toHaveOpenedConnections(1)
+    expect(api.session).toHaveOpenedSocketsInTotal(1)
   })
 })
 

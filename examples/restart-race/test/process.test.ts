@@ -28,7 +28,7 @@ describe(`50 tests, each with a fresh API server process on port ${PORT}`, () =>
       const res = await api.session.get('/instance')
       expect(await res.json()).toEqual({ instance: `pid-${pid}` })
       expect((await api.session.get('/users')).status).toBe(200)
-      expect(api.session).toHaveOpenedConnections(1)
+      expect(api.session).toHaveOpenedSocketsInTotal(1)
     },
   )
 })

@@ -29,7 +29,7 @@ describe('ready when GET /health answers 200', () => {
 
   test('keep-alive works with a server in another language: 20 requests, one connection', async () => {
     for (let i = 0; i < 20; i++) expect((await api.session.get('/users')).status).toBe(200)
-    expect(api.session).toHaveOpenedConnections(1)
+    expect(api.session).toHaveOpenedSocketsInTotal(1)
     // The OS, from the server's side of the port, sees that one connection too.
     expect(api.connections().open).toBe(1)
   })

@@ -24,7 +24,7 @@ describe('bodies nobody reads leave no socket behind with a session', () => {
     expect(api.session).toHaveActiveSockets(0)
     expect(api.connections().inFlight).toEqual([])
     // Sequential requests share one connection, since each one returned it to the pool.
-    expect(api.session).toHaveOpenedConnections(1)
+    expect(api.session).toHaveOpenedSocketsInTotal(1)
   })
 
   test('20 GETs whose body is read only on 200', async () => {
@@ -36,7 +36,7 @@ describe('bodies nobody reads leave no socket behind with a session', () => {
     expect(found).toHaveLength(10)
     expect(api.session).toHaveActiveSockets(0)
     expect(api.connections().inFlight).toEqual([])
-    expect(api.session).toHaveOpenedConnections(1)
+    expect(api.session).toHaveOpenedSocketsInTotal(1)
   })
 })
 

@@ -13,7 +13,7 @@ export function formatSocket(record: SocketRecord, now = Date.now()): string {
   const lines = [
     `#${record.id} ${record.state.padEnd(6)} ${record.localAddress}:${record.localPort} → ` +
       `${formatHost(record.remoteAddress)}:${record.remotePort}  open ${formatAge(now - record.openedAt)}, ` +
-      `${record.requestsServed} ${record.requestsServed === 1 ? 'request' : 'requests'}`,
+      `${record.requests} ${record.requests === 1 ? 'request' : 'requests'}`,
   ]
   const request = record.request
   if (request) {

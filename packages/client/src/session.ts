@@ -55,8 +55,8 @@ export interface SessionOptions {
   headers?: HeadersInit
   /** Milliseconds for a whole request, body included (for `stream()`: until the headers). Default 30 000; 0 disables. */
   timeout?: number
-  /** The most connections per origin; more requests queue. Default: no limit. */
-  connections?: number
+  /** The most sockets open at once per origin; more requests queue. Default: no limit. */
+  socketsPerOrigin?: number
   /** How long an idle pooled connection is kept, in ms. Default 4 000 (undici's). */
   keepAliveTimeout?: number
   /** Milliseconds to establish a connection. Default 10 000. */
@@ -97,7 +97,7 @@ const sessionKeys = knownKeys<SessionOptions>({
   baseUrl: true,
   headers: true,
   timeout: true,
-  connections: true,
+  socketsPerOrigin: true,
   keepAliveTimeout: true,
   connectTimeout: true,
   ca: true,
@@ -179,15 +179,17 @@ export class Session {
     const connectTimeout = optionCheck('connectTimeout', () =>
       checkTimeout(options.connectTimeout ?? 10_000, 'connectTimeout'),
     )
-    const connections = options.connections
-    if (connections !== undefined && (!Number.isInteger(connections) || connections < 1)) {
-      throw new InvalidOptionError(`connections must be a whole number ≥ 1, got ${String(connections)}.`)
+    const socketsPerOrigin = options.socketsPerOrigin
+    if (socketsPerOrigin !== undefined && (!Number.isInteger(socketsPerOrigin) || socketsPerOrigin < 1)) {
+      throw new InvalidOptionError(
+        `socketsPerOrigin must be a whole number ≥ 1, got ${String(socketsPerOrigin)}.`,
+      )
     }
     const ca = options.ca === undefined ? undefined : [options.ca].flat()
     this.#agent = new SessionAgent(
       {
         keepAliveTimeout,
-        connections: connections ?? null,
+        connections: socketsPerOrigin ?? null,
         // Node's `ca` replaces the default roots; the option adds to them, as its name promises.
         connect: { timeout: connectTimeout, ...(ca ? { ca: [...tls.rootCertificates, ...ca] } : {}) },
       } as ConstructorParameters<typeof SessionAgent>[0],

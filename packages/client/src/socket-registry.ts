@@ -11,7 +11,7 @@ export interface LiveSocket {
   readonly origin: string
   readonly socket: Socket
   readonly openedAt: number
-  readonly requestsServed: number
+  readonly requests: number
   readonly request: RequestContext | undefined
 }
 
@@ -45,7 +45,7 @@ export class SocketRegistry {
       origin,
       socket,
       openedAt: Date.now(),
-      requestsServed: 0,
+      requests: 0,
       request: undefined,
     }
     this.#live.set(socket, live)
@@ -69,9 +69,9 @@ export class SocketRegistry {
   /** `context` goes out on `live`; returns true when the socket had carried a request before. */
   beginRequest(live: LiveSocket, context: RequestContext): boolean {
     const entry = live as Mutable<LiveSocket>
-    entry.requestsServed++
+    entry.requests++
     entry.request = context
-    const reused = entry.requestsServed > 1
+    const reused = entry.requests > 1
     if (reused) this.#reused++
     return reused
   }
@@ -166,7 +166,7 @@ function toRecord(live: LiveSocket): SocketRecord {
     remotePort: socket.remotePort ?? 0,
     state: stateOf(live),
     openedAt: live.openedAt,
-    requestsServed: live.requestsServed,
+    requests: live.requests,
     request: live.request?.toRecord(),
   }
 }

@@ -35,7 +35,7 @@ export interface SocketRecord {
   /** `Date.now()` when the connection was established. */
   readonly openedAt: number
   /** How many requests this socket has carried, the current one included. */
-  readonly requestsServed: number
+  readonly requests: number
   /** The request holding the socket now; undefined when idle. */
   readonly request: RequestRecord | undefined
 }

@@ -92,7 +92,7 @@ test('aborting a streamed response mid-body closes its socket', async () => {
 })
 
 test('a request still queued for a connection times out on time and never reaches the server', async () => {
-  const single = new Session({ baseUrl: server.url, connections: 1 })
+  const single = new Session({ baseUrl: server.url, socketsPerOrigin: 1 })
   try {
     const holder = single.get('/held', { timeout: 0 })
     await received
@@ -122,7 +122,7 @@ test('a request that timed out in the queue leaves the connection it waited for 
       heldArrived()
     } else res.end('ok')
   })
-  const single = new Session({ baseUrl: gated.url, connections: 1 })
+  const single = new Session({ baseUrl: gated.url, socketsPerOrigin: 1 })
   try {
     const held = single.get('/held')
     // The one connection is taken once the server has /held; only then is the next request queued behind it
@@ -155,7 +155,7 @@ test('closeAllConnections() fails a request whose connection is still being esta
 })
 
 test('close() is final: a request queued behind a busy connection fails and nothing stays open', async () => {
-  const single = new Session({ baseUrl: server.url, connections: 1 })
+  const single = new Session({ baseUrl: server.url, socketsPerOrigin: 1 })
   const running = single.get('/slow', { timeout: 0 }).catch((err: unknown) => err)
   const queued = single.get('/queued', { timeout: 0 }).catch((err: unknown) => err)
   await received

@@ -90,7 +90,7 @@ describe('bad Session options throw from the constructor', () => {
     [{ baseUrl: 'not a url' }, /baseUrl: Invalid URL/],
     [{ baseUrl: 'ws://127.0.0.1' }, /baseUrl: Unsupported protocol "ws:"/],
     [{ timeout: Number.NaN }, /Session option timeout: timeout must be a finite number.*got NaN/],
-    [{ connections: 0 }, /connections must be a whole number ≥ 1, got 0/],
+    [{ socketsPerOrigin: 0 }, /socketsPerOrigin must be a whole number ≥ 1, got 0/],
     [{ headers: { 'bad name': 'x' } }, /Session option headers: Invalid header name "bad name"/],
   ])('%o', (options, message) => {
     expect(() => new Session(options)).toThrow(InvalidOptionError)

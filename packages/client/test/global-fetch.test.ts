@@ -24,7 +24,7 @@ test("Node's built-in fetch, routed through a session, is counted and closed by 
     const res = await globalThis.fetch(`${server.url}/from-app`)
     expect(await res.text()).toBe('fetched /from-app')
     expect(session.stats()).toMatchObject({ requests: 1, opened: 1 })
-    expect(session.sockets()).toMatchObject([{ origin: server.url, requestsServed: 1 }])
+    expect(session.sockets()).toMatchObject([{ origin: server.url, requests: 1 }])
 
     await session.closeAllConnections()
     expect(osSockets({ remotePort: server.port })).toHaveLength(0)

@@ -23,7 +23,7 @@ test('100 sequential get() calls travel over exactly one TCP connection', async 
   expect(server.connections).toHaveLength(1)
   expect(server.connections[0]!.requests).toBe(100)
   expect(session.stats()).toMatchObject({ opened: 1, reused: 99, requests: 100, open: 1, idle: 1 })
-  expect(session.sockets()).toMatchObject([{ requestsServed: 100, state: 'idle', request: undefined }])
+  expect(session.sockets()).toMatchObject([{ requests: 100, state: 'idle', request: undefined }])
 })
 
 test('sequential requests of every method reuse the connection', async () => {

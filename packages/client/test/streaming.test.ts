@@ -70,7 +70,7 @@ test('a stream read to the end gives its connection back to the pool', async () 
     const res = await session.stream(`${finite.url}/x`)
     expect(await res.text()).toBe('all of it')
     await res.dispose()
-    expect(session.sockets({ origin: finite.url })).toMatchObject([{ state: 'idle', requestsServed: 1 }])
+    expect(session.sockets({ origin: finite.url })).toMatchObject([{ state: 'idle', requests: 1 }])
     await session.get(`${finite.url}/y`)
     expect(finite.connections).toHaveLength(1)
   } finally {

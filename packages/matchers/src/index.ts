@@ -7,7 +7,7 @@ export {
   toHaveActiveSockets,
   toHaveIdleSockets,
   toHaveOpenConnections,
-  toHaveOpenedConnections,
+  toHaveOpenedSocketsInTotal,
   toHaveOpenSockets,
 } from './matchers.js'
 export type { SocketCountFilter } from './socket-filter.js'

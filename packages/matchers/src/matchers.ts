@@ -118,27 +118,27 @@ export const toHaveIdleSockets = socketMatcher('toHaveIdleSockets', 'idle')
 export const toHaveActiveSockets = socketMatcher('toHaveActiveSockets', 'active')
 
 /**
- * `expect(session).toHaveOpenedConnections(count)`: the session has opened exactly `count` TCP connections
+ * `expect(session).toHaveOpenedSocketsInTotal(count)`: the session has opened exactly `count` TCP connections
  * since it was created (`session.stats().opened`), open or closed since; the way to assert reuse.
  */
-export function toHaveOpenedConnections(
+export function toHaveOpenedSocketsInTotal(
   this: MatcherState,
   received: unknown,
   count: unknown,
 ): MatcherOutcome {
-  const matcher = 'toHaveOpenedConnections'
+  const matcher = 'toHaveOpenedSocketsInTotal'
   const target = classifyTarget(received)
   if (target?.kind !== 'session') {
     const given =
       target === undefined
         ? describeValue(received)
         : target.kind === 'server'
-          ? 'a server handle; for the connections its session opened use ' +
+          ? 'a server handle; for the sockets its session opened use ' +
             `expect(api.session).${matcher}(count)`
-          : `${targetLabel(target)}, which only knows the connections open now; send the requests through ` +
-            'a spinup Session to count every connection opened'
+          : `${targetLabel(target)}, which only knows the sockets open now; send the requests through ` +
+            'a spinup Session to count every socket opened'
     throw new MatcherUsageError(
-      `${matcher}() counts the connections a spinup Session opened in total, but expect() was given ${given}.`,
+      `${matcher}() counts the sockets a spinup Session opened in total, but expect() was given ${given}.`,
     )
   }
   const expected = checkCount(matcher, count)
@@ -160,23 +160,23 @@ function openedMessage(
   isNot: boolean,
   expected: number,
 ): string {
-  const connections = (n: number) => plural(n, 'connection')
+  const socketCount = (n: number) => plural(n, 'socket')
   const sentence = isNot
-    ? `Expected the session not to have opened exactly ${connections(expected)} in total, but it did.`
-    : `Expected the session to have opened ${connections(expected)} in total, but it opened ${stats.opened}.`
+    ? `Expected the session not to have opened exactly ${socketCount(expected)} in total, but it did.`
+    : `Expected the session to have opened ${socketCount(expected)} in total, but it opened ${stats.opened}.`
   const tally =
-    `${plural(stats.requests, 'request')}: ${stats.reused} on a reused connection, ${stats.retried} retried. ` +
-    `${connections(stats.opened)} opened, ${stats.closed} closed since, ${stats.open} open now` +
+    `${plural(stats.requests, 'request')}: ${stats.reused} on a reused socket, ${stats.retried} retried. ` +
+    `${socketCount(stats.opened)} opened, ${stats.closed} closed since, ${stats.open} open now` +
     (sockets.length > 0 ? ':' : '.')
   const sections = [
-    callLine('session', isNot, 'toHaveOpenedConnections', [String(expected)]),
+    callLine('session', isNot, 'toHaveOpenedSocketsInTotal', [String(expected)]),
     wrap(sentence),
     [wrap(tally), ...sockets.map((record) => indent(formatSocket(record, now)))].join('\n'),
   ]
   if (!isNot && stats.opened > expected) {
     sections.push(
       wrap(
-        'Concurrent requests need a connection each, and a connection closed by the server or by ' +
+        'Concurrent requests need a socket each, and a socket closed by the server or by ' +
           `${code('closeAllConnections()')} is replaced by a new one; sequential, awaited requests share one.`,
         'Hint: ',
       ),
@@ -184,8 +184,8 @@ function openedMessage(
   } else if (!isNot && stats.opened < expected) {
     sections.push(
       wrap(
-        `Requests reuse pooled keep-alive connections; ${code('await session.closeAllConnections()')} between ` +
-          'requests makes the next one open a fresh connection.',
+        `Requests reuse pooled keep-alive sockets; ${code('await session.closeAllConnections()')} between ` +
+          'requests makes the next one open a fresh socket.',
         'Hint: ',
       ),
     )
@@ -238,6 +238,6 @@ export const matchers = {
   toHaveOpenSockets,
   toHaveIdleSockets,
   toHaveActiveSockets,
-  toHaveOpenedConnections,
+  toHaveOpenedSocketsInTotal,
   toHaveOpenConnections,
 }

@@ -44,7 +44,7 @@ export function countConnections(handle: ServerHandleLike, now = Date.now()): Co
         ? `${plural(idleOfSession, 'idle connection is', 'idle connections are')} kept alive by api.session: ` +
           `${code('await api.session.closeAllConnections()')} closes ${idleOfSession === 1 ? 'it' : 'them'} ` +
           '(useServer() does it after every test). '
-        : connections.every((c) => Number.isFinite(c.requests))
+        : connections.every((c) => c.requests !== undefined)
           ? 'Idle keep-alive connections stay open until a client closes them. '
           : 'Keep-alive connections stay open until a client closes them. ') +
         'The server learns of a close a moment after the client made it, so wait for it: ' +
@@ -54,13 +54,13 @@ export function countConnections(handle: ServerHandleLike, now = Date.now()): Co
   return { count: connections.length, origin: handleOrigin(handle), blocks, hints }
 }
 
-/** The handle's `connections()`: `{ connections: […] }` as @spinup/fixtures returns it, or a bare array. */
+/** The handle's `connections()`: `{ list: […] }` as @spinup/fixtures returns it, or a bare array. */
 function readConnections(handle: ServerHandleLike): readonly ServerConnectionLike[] {
   const view: unknown = handle.connections()
-  const list = Array.isArray(view) ? view : (view as { connections?: unknown } | null)?.connections
+  const list = Array.isArray(view) ? view : (view as { list?: unknown } | null)?.list
   if (!Array.isArray(list)) {
     throw new MatcherUsageError(
-      "toHaveOpenConnections() reads the handle's connections(), which should return { connections: [...] } " +
+      "toHaveOpenConnections() reads the handle's connections(), which should return { list: [...] } " +
         `(as useServer() and startServer() of @spinup/fixtures do) or an array, but it returned ${describeValue(view)}.`,
     )
   }
@@ -74,9 +74,9 @@ function formatServerConnection(
   now: number,
 ): string {
   const facts: string[] = []
-  if (Number.isFinite(connection.openedAt)) facts.push(`open ${formatAge(now - connection.openedAt)}`)
-  if (Number.isFinite(connection.requests)) facts.push(plural(connection.requests, 'request'))
-  if (!connection.inFlight && Number.isFinite(connection.requests)) facts.push('idle')
+  if (connection.openedAt !== undefined) facts.push(`open ${formatAge(now - connection.openedAt)}`)
+  if (connection.requests !== undefined) facts.push(plural(connection.requests, 'request'))
+  if (!connection.inFlight && connection.requests !== undefined) facts.push('idle')
   const lines = [
     `from ${endpoint(connection.remoteAddress, connection.remotePort)}` +
       (facts.length > 0 ? `  ${facts.join(', ')}` : ''),

@@ -11,10 +11,10 @@ export interface SessionLike {
 export interface ServerConnectionLike {
   readonly remoteAddress: string
   readonly remotePort: number
-  /** `Date.now()` at accept; NaN when unknown (a process server). */
-  readonly openedAt: number
-  /** Requests received so far; NaN when unknown. */
-  readonly requests: number
+  /** `Date.now()` at accept; undefined when unknown (a process server). */
+  readonly openedAt: number | undefined
+  /** Requests received so far; undefined when unknown. */
+  readonly requests: number | undefined
   readonly inFlight?:
     | { readonly method: string; readonly url: string; readonly startedAt: number }
     | undefined
@@ -25,7 +25,7 @@ export interface ServerConnectionLike {
  * `startServer()` result. Recognised by shape, so this package does not depend on @spinup/fixtures.
  */
 export interface ServerHandleLike {
-  connections(): { readonly connections: readonly ServerConnectionLike[] } | readonly ServerConnectionLike[]
+  connections(): { readonly list: readonly ServerConnectionLike[] } | readonly ServerConnectionLike[]
   readonly origin?: string
   readonly session?: unknown
 }

@@ -22,9 +22,9 @@ export interface SpinupMatchers<R = unknown> {
   toHaveActiveSockets(count: number, filter?: Pick<SocketCountFilter, 'origin'>): R
   /**
    * A spinup Session has opened exactly `count` TCP connections since it was created (reuse).
-   * @example expect(session).toHaveOpenedConnections(1)
+   * @example expect(session).toHaveOpenedSocketsInTotal(1)
    */
-  toHaveOpenedConnections(count: number): R
+  toHaveOpenedSocketsInTotal(count: number): R
   /**
    * The server behind a @spinup/fixtures handle holds exactly `count` connections now, as it sees them.
    * A close the client made reaches the server a moment later: poll for it.

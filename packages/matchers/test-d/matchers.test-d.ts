@@ -6,7 +6,7 @@ import { expect } from 'vitest'
 import type {} from '../src/setup.js'
 
 declare const session: Session
-declare const api: { origin: string; connections(): { connections: [] } }
+declare const api: { origin: string; connections(): { list: [] } }
 
 export async function rightUses(): Promise<void> {
   expect(session).toHaveOpenSockets(0)
@@ -16,7 +16,7 @@ export async function rightUses(): Promise<void> {
   expect(session).toHaveIdleSockets(1)
   expect(session).toHaveIdleSockets(1, { origin: api.origin })
   expect(session).toHaveActiveSockets(0, { origin: api.origin })
-  expect(session).toHaveOpenedConnections(1)
+  expect(session).toHaveOpenedSocketsInTotal(1)
   expect(api).toHaveOpenConnections(0)
   expect(session).not.toHaveOpenSockets(2)
   expect.soft(session).toHaveActiveSockets(0)
@@ -39,8 +39,8 @@ export function wrongUses(): void {
   expect(session).toHaveIdleSockets(0, { state: 'idle' })
   // @ts-expect-error toHaveActiveSockets fixes the state itself
   expect(session).toHaveActiveSockets(0, { state: 'active' })
-  // @ts-expect-error toHaveOpenedConnections takes no filter
-  expect(session).toHaveOpenedConnections(1, { origin: 'http://127.0.0.1:3000' })
+  // @ts-expect-error toHaveOpenedSocketsInTotal takes no filter
+  expect(session).toHaveOpenedSocketsInTotal(1, { origin: 'http://127.0.0.1:3000' })
   // @ts-expect-error toHaveOpenConnections takes a count
   expect(api).toHaveOpenConnections()
   // @ts-expect-error a misspelt matcher does not exist

@@ -111,7 +111,7 @@ test('a handle read outside a test (its session throws) still reports the server
 
 test('a connections() that returns a plain array is read too', async () => {
   await api.session.get('/hello')
-  expect({ connections: () => api.connections().connections }).toHaveOpenConnections(1)
+  expect({ connections: () => api.connections().list }).toHaveOpenConnections(1)
 })
 
 test('a process server, whose connections come from the OS: no age, no request count, no requests', async () => {
@@ -120,10 +120,10 @@ test('a process server, whose connections come from the OS: no age, no request c
     origin: api.origin,
     connections: () => ({
       open: 1,
-      connections: api.connections().connections.map((c) => ({
+      list: api.connections().list.map((c) => ({
         ...c,
-        openedAt: Number.NaN,
-        requests: Number.NaN,
+        openedAt: undefined,
+        requests: undefined,
         inFlight: undefined,
       })),
       inFlight: [],
@@ -146,6 +146,6 @@ test('a process server, whose connections come from the OS: no age, no request c
 test('a connections() of the wrong shape is a usage error, not a count', () => {
   const broken = { connections: () => 3 }
   expect(() => expect(broken).not.toHaveOpenConnections(0)).toThrow(
-    'connections(), which should return { connections: [...] } (as useServer() and startServer() of @spinup/fixtures do) or an array, but it returned the number 3.',
+    'connections(), which should return { list: [...] } (as useServer() and startServer() of @spinup/fixtures do) or an array, but it returned the number 3.',
   )
 })

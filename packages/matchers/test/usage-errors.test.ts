@@ -10,7 +10,7 @@ const undiciAgent = new Agent()
 const httpAgent = new http.Agent()
 const handle = {
   origin: 'http://127.0.0.1:9',
-  connections: () => ({ open: 0, connections: [], inFlight: [] }),
+  connections: () => ({ open: 0, list: [], inFlight: [] }),
 }
 afterAll(async () => {
   await session.close()
@@ -77,13 +77,13 @@ describe('a supported target handed to the wrong matcher says which matcher fits
       'for the client side use expect(agent).toHaveOpenSockets(count)',
     )
   })
-  test('toHaveOpenedConnections needs a session', () => {
-    expect(usageError(() => expect(undiciAgent).toHaveOpenedConnections(1))).toMatchInlineSnapshot(
-      `"toHaveOpenedConnections() counts the connections a spinup Session opened in total, but expect() was given an undici Agent, which only knows the connections open now; send the requests through a spinup Session to count every connection opened."`,
+  test('toHaveOpenedSocketsInTotal needs a session', () => {
+    expect(usageError(() => expect(undiciAgent).toHaveOpenedSocketsInTotal(1))).toMatchInlineSnapshot(
+      `"toHaveOpenedSocketsInTotal() counts the sockets a spinup Session opened in total, but expect() was given an undici Agent, which only knows the sockets open now; send the requests through a spinup Session to count every socket opened."`,
     )
-    expect(usageError(() => expect(httpAgent).toHaveOpenedConnections(1))).toContain('a node:http Agent')
-    expect(usageError(() => expect(handle).toHaveOpenedConnections(1))).toContain(
-      'expect(api.session).toHaveOpenedConnections(count)',
+    expect(usageError(() => expect(httpAgent).toHaveOpenedSocketsInTotal(1))).toContain('a node:http Agent')
+    expect(usageError(() => expect(handle).toHaveOpenedSocketsInTotal(1))).toContain(
+      'expect(api.session).toHaveOpenedSocketsInTotal(count)',
     )
   })
 })
@@ -131,6 +131,6 @@ test('the matchers object holds exactly the five matchers, for expect.extend by 
     'toHaveIdleSockets',
     'toHaveOpenConnections',
     'toHaveOpenSockets',
-    'toHaveOpenedConnections',
+    'toHaveOpenedSocketsInTotal',
   ])
 })

@@ -27,7 +27,7 @@ try {
   assert.equal(sockets.length, 1, 'two sequential requests share one pooled socket')
   assert.equal(sockets[0].state, 'idle')
   assert.equal(sockets[0].remotePort, port)
-  assert.equal(sockets[0].requestsServed, 2)
+  assert.equal(sockets[0].requests, 2)
   assert.equal(connections, 1, 'the server saw exactly one connection')
 
   await session.closeAllConnections()

@@ -16,7 +16,7 @@ export async function rightUses(): Promise<void> {
   expect(session).toHaveOpenSockets(1, { origin: new URL(api.origin) })
   expect(session).toHaveIdleSockets(1, { origin: api.origin })
   expect(session).toHaveActiveSockets(0)
-  expect(session).toHaveOpenedConnections(1)
+  expect(session).toHaveOpenedSocketsInTotal(1)
   expect(api).toHaveOpenConnections(0)
   expect(api.session).not.toHaveActiveSockets(1)
   expect(agent).toHaveOpenSockets(0)
@@ -31,8 +31,8 @@ export function wrongUses(): void {
   expect(session).toHaveOpenSockets(0, { state: 'open' })
   // @ts-expect-error toHaveIdleSockets chooses the state itself
   expect(session).toHaveIdleSockets(0, { state: 'active' })
-  // @ts-expect-error toHaveOpenedConnections takes only a count
-  expect(session).toHaveOpenedConnections(1, { origin: api.url })
+  // @ts-expect-error toHaveOpenedSocketsInTotal takes only a count
+  expect(session).toHaveOpenedSocketsInTotal(1, { origin: api.url })
   // @ts-expect-error toHaveOpenConnections needs the count
   expect(api).toHaveOpenConnections()
 }

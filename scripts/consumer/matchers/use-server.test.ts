@@ -26,7 +26,7 @@ test('the server side of a useServer() handle, and a close that reaches it a mom
   await api.session.get('/')
   expect(api).toHaveOpenConnections(1)
   expect(api.session).toHaveIdleSockets(1)
-  expect(api.session).toHaveOpenedConnections(1)
+  expect(api.session).toHaveOpenedSocketsInTotal(1)
   await api.session.closeAllConnections()
   expect(api.session).toHaveOpenSockets(0)
   await expect.poll(() => api, { timeout: 2_000, interval: 5 }).toHaveOpenConnections(0)

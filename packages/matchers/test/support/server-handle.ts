@@ -12,7 +12,7 @@ interface Connection {
 
 /**
  * A stand-in for a @spinup/fixtures `useServer()` handle with the same shape (url, origin, port, session,
- * and `connections()` returning `{ open, connections, inFlight }` as the server sees them), built on a
+ * and `connections()` returning `{ open, list, inFlight }` as the server sees them), built on a
  * real node:http server. The matchers recognise handles by shape, so this is what they see from fixtures.
  */
 export interface ServerHandle {
@@ -23,7 +23,7 @@ export interface ServerHandle {
   readonly server: TestServer
   connections(): {
     open: number
-    connections: {
+    list: {
       remoteAddress: string
       remotePort: number
       openedAt: number
@@ -76,7 +76,7 @@ export async function startServerHandle(handler: Handler): Promise<ServerHandle>
         inFlight: c.current ? { ...c.current, ageMs: now - c.current.startedAt } : undefined,
       }))
       const inFlight = connections.flatMap((c) => (c.inFlight ? [c.inFlight] : []))
-      return { open: connections.length, connections, inFlight }
+      return { open: connections.length, list: connections, inFlight }
     },
     async close() {
       await session.close()

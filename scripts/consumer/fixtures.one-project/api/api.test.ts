@@ -7,5 +7,5 @@ const api = useServer((_req, res) => res.end('ok'))
 test('two requests, one connection', async () => {
   await api.session.get('/')
   await api.session.get('/')
-  expect(api.session).toHaveOpenedConnections(1)
+  expect(api.session).toHaveOpenedSocketsInTotal(1)
 })

@@ -17,10 +17,10 @@ afterEach(async () => {
 })
 
 test('sequential requests reuse one connection', async () => {
-  expect(session).toHaveOpenedConnections(0)
+  expect(session).toHaveOpenedSocketsInTotal(0)
   for (let i = 0; i < 5; i++) await session.get('/hello')
-  expect(session).toHaveOpenedConnections(1)
-  expect(session).not.toHaveOpenedConnections(5)
+  expect(session).toHaveOpenedSocketsInTotal(1)
+  expect(session).not.toHaveOpenedSocketsInTotal(5)
   // The server agrees: it accepted one connection and still holds it.
   expect(api.sockets.size).toBe(1)
 })
@@ -29,7 +29,7 @@ test('closed connections still count: the total is of every connection ever open
   await session.get('/hello')
   await session.closeAllConnections()
   await session.get('/hello')
-  expect(session).toHaveOpenedConnections(2)
+  expect(session).toHaveOpenedSocketsInTotal(2)
   expect(session).toHaveOpenSockets(1)
 })
 
@@ -39,12 +39,12 @@ test('too many connections: the message tallies requests and reuse, and lists wh
   try {
     await Promise.all(Array.from({ length: 3 }, () => session.get(`${gate.origin}/gate`)))
     await session.get(`${gate.origin}/gate`)
-    const message = failureOf(() => expect(session).toHaveOpenedConnections(1))
+    const message = failureOf(() => expect(session).toHaveOpenedSocketsInTotal(1))
     // Which of the three connections the fourth request reused is the pool's choice.
     expect(
       session
         .sockets()
-        .map((s) => s.requestsServed)
+        .map((s) => s.requests)
         .sort(),
     ).toEqual([1, 1, 2])
     const stable = normalize(message, { gate: gate.port }).replace(
@@ -52,16 +52,16 @@ test('too many connections: the message tallies requests and reuse, and lists wh
       'open <age>, …',
     )
     expect(stable).toMatchInlineSnapshot(`
-      "expect(session).toHaveOpenedConnections(1)
+      "expect(session).toHaveOpenedSocketsInTotal(1)
 
-      Expected the session to have opened 1 connection in total, but it opened 3.
+      Expected the session to have opened 1 socket in total, but it opened 3.
 
-      4 requests: 1 on a reused connection, 0 retried. 3 connections opened, 0 closed since, 3 open now:
+      4 requests: 1 on a reused socket, 0 retried. 3 sockets opened, 0 closed since, 3 open now:
         #1 idle   127.0.0.1:<port> → 127.0.0.1:<gate>  open <age>, …
         #2 idle   127.0.0.1:<port> → 127.0.0.1:<gate>  open <age>, …
         #3 idle   127.0.0.1:<port> → 127.0.0.1:<gate>  open <age>, …
 
-      Hint: Concurrent requests need a connection each, and a connection closed by the server or by
+      Hint: Concurrent requests need a socket each, and a socket closed by the server or by
             closeAllConnections() is replaced by a new one; sequential, awaited requests share one."
     `)
   } finally {
@@ -74,31 +74,31 @@ test('too few, and .not', async () => {
   await session.get('/hello')
   expect(
     normalize(
-      failureOf(() => expect(session).toHaveOpenedConnections(2)),
+      failureOf(() => expect(session).toHaveOpenedSocketsInTotal(2)),
       { api: api.port },
     ),
   ).toMatchInlineSnapshot(`
-      "expect(session).toHaveOpenedConnections(2)
+      "expect(session).toHaveOpenedSocketsInTotal(2)
 
-      Expected the session to have opened 2 connections in total, but it opened 1.
+      Expected the session to have opened 2 sockets in total, but it opened 1.
 
-      1 request: 0 on a reused connection, 0 retried. 1 connection opened, 0 closed since, 1 open now:
+      1 request: 0 on a reused socket, 0 retried. 1 socket opened, 0 closed since, 1 open now:
         #1 idle   127.0.0.1:<port> → 127.0.0.1:<api>  open <age>, 1 request
 
-      Hint: Requests reuse pooled keep-alive connections; await session.closeAllConnections() between
-            requests makes the next one open a fresh connection."
+      Hint: Requests reuse pooled keep-alive sockets; await session.closeAllConnections() between requests
+            makes the next one open a fresh socket."
     `)
   expect(
     normalize(
-      failureOf(() => expect(session).not.toHaveOpenedConnections(1)),
+      failureOf(() => expect(session).not.toHaveOpenedSocketsInTotal(1)),
       { api: api.port },
     ),
   ).toMatchInlineSnapshot(`
-      "expect(session).not.toHaveOpenedConnections(1)
+      "expect(session).not.toHaveOpenedSocketsInTotal(1)
 
-      Expected the session not to have opened exactly 1 connection in total, but it did.
+      Expected the session not to have opened exactly 1 socket in total, but it did.
 
-      1 request: 0 on a reused connection, 0 retried. 1 connection opened, 0 closed since, 1 open now:
+      1 request: 0 on a reused socket, 0 retried. 1 socket opened, 0 closed since, 1 open now:
         #1 idle   127.0.0.1:<port> → 127.0.0.1:<api>  open <age>, 1 request"
     `)
 })
