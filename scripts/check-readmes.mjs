@@ -5,8 +5,9 @@
  * 1. Every ```ts block of every README is type-checked against the built packages, with one `tsc` run. Each
  *    block becomes a module in a `.readme-samples/` folder next to its README (the root README's go to
  *    packages/fixtures, which depends on every package), so its imports resolve as they would for a user
- *    of that folder. A block may be a fragment: `session`, `api`, `server` and `agent` are declared for it
- *    (see PRELUDE), and a relative import (`../src/app.js`) gets a stub whose every named export is `any`.
+ *    of that folder. A block may be a fragment: `session`, `Session`, `api`, `server`, `agent`, `app`,
+ *    `url` and vitest's `expect`, `test`, hooks are declared for it (see PRELUDE); anything else it imports.
+ *    A relative import (`../src/app.js`) gets a stub whose every named export is `any`.
  * 2. Every quoted output (a ``` block without a language, or ```text) must be what a test saw: each of its
  *    lines, in order, in one inline snapshot of the tests (`toMatchInlineSnapshot`), with ports, ages, ids
  *    and line numbers made equal on both sides. Spacing counts: a quote with two spaces where the code
@@ -27,14 +28,18 @@ const keep = process.argv.includes('--keep')
 const SAMPLES = '.readme-samples'
 
 /** Names a fragment may use without declaring them, as the READMEs use them. */
-const PRELUDE = `import type { Session } from '@spinup/client'
+const PRELUDE = `import type { RequestListener } from 'node:http'
+import type { Session as SessionClass } from '@spinup/client'
 import type { RunningServer, ServerHandle } from '@spinup/fixtures'
 import type { Agent } from 'undici'
-import type { expect as vitestExpect, test as vitestTest } from 'vitest'
+import type * as vitest from 'vitest'
 
 declare global {
-  /** A Session, as in "expect(session).toHaveOpenSockets(0)". */
-  const session: Session
+  /** A Session, as in "expect(session).toHaveOpenSockets(0)", and the class. */
+  const session: SessionClass
+  const Session: typeof SessionClass
+  /** The application under test, as a request listener. */
+  const app: RequestListener
   /** A useServer() handle. */
   const api: ServerHandle
   /** A startServer() result. */
@@ -44,8 +49,13 @@ declare global {
   /** A URL string. */
   const url: string
   /** vitest's, as a test file imports them. */
-  const expect: typeof vitestExpect
-  const test: typeof vitestTest
+  const expect: typeof vitest.expect
+  const test: typeof vitest.test
+  const describe: typeof vitest.describe
+  const beforeAll: typeof vitest.beforeAll
+  const afterAll: typeof vitest.afterAll
+  const beforeEach: typeof vitest.beforeEach
+  const afterEach: typeof vitest.afterEach
 }
 export {}
 `
@@ -198,7 +208,9 @@ function snapshots() {
       if (entry.isDirectory()) walk(path)
       else if (/\.test\.ts$/.test(entry.name)) {
         const source = readFileSync(path, 'utf8')
-        for (const match of source.matchAll(/toMatchInlineSnapshot\(\s*`([\s\S]*?)`\s*\)/g)) {
+        for (const match of source.matchAll(
+          /toMatchInlineSnapshot\(\s*`((?:\\[\s\S]|[^`\\])*)`\s*,?\s*\)/g,
+        )) {
           const body = match[1].replace(/\\`/g, '`').replace(/\\\$/g, '$').replace(/\\\\/g, '\\')
           const lines = body.split('\n')
           const indent = Math.min(
@@ -218,11 +230,22 @@ function snapshots() {
   return texts
 }
 
+/**
+ * Whether two lines say the same. A trailing "…" on either side stands for the rest of the line: a README
+ * shortens a long hint that way, and a test leaves out what varies (which pooled socket was reused).
+ */
+function sameLine(quoted, snapshot) {
+  const line = snapshot.trimEnd()
+  if (line === quoted) return true
+  if (quoted.endsWith('…')) return line.startsWith(quoted.slice(0, -1).trimEnd())
+  return line.endsWith('…') && quoted.startsWith(line.slice(0, -1).trimEnd())
+}
+
 /** Whether every line of `quote` appears, in order, in `lines` (trailing spaces ignored). */
 function appearsIn(quote, lines) {
   let at = 0
   for (const line of quote) {
-    while (at < lines.length && lines[at].trimEnd() !== line) at++
+    while (at < lines.length && !sameLine(line, lines[at])) at++
     if (at === lines.length) return false
     at++
   }
@@ -244,13 +267,16 @@ function checkQuotes(blocks) {
       .filter((line) => line !== '')
     checked++
     if (corpus.some((snapshot) => appearsIn(quote, snapshot.lines))) continue
+    // A list of one-line messages (usage errors, say): each one a whole snapshot of its own.
+    const oneLiners = new Set(corpus.filter((s) => s.lines.length === 1).map((s) => s.lines[0]))
+    if (quote.every((line) => oneLiners.has(line))) continue
     // Name the closest snapshot and the first line of the quote it lacks, so the fix is quick.
     let best = { path: undefined, matched: -1, missing: quote[0] }
     for (const snapshot of corpus) {
       let at = 0
       let matched = 0
       for (const line of quote) {
-        const found = snapshot.lines.findIndex((l, i) => i >= at && l.trimEnd() === line)
+        const found = snapshot.lines.findIndex((l, i) => i >= at && sameLine(line, l))
         if (found === -1) break
         at = found + 1
         matched++

@@ -38,7 +38,7 @@ describe('todos API', () => {
 
   test('requests of a test share one pooled connection and leave none busy', async () => {
     for (let i = 0; i < 3; i++) await (await api.session.get('/todos')).json()
-    expect(api.session).toHaveOpenedConnections(1)
+    expect(api.session).toHaveOpenedSocketsInTotal(1)
     expect(api.session).toHaveActiveSockets(0)
   })
 })
