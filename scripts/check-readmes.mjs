@@ -8,7 +8,7 @@
  *    of that folder. A block may be a fragment: `session`, `Session`, `api`, `server`, `agent`, `app`,
  *    `url` and vitest's `expect`, `test`, hooks are declared for it (see PRELUDE); anything else it imports.
  *    A relative import (`../src/app.js`) gets a stub whose every named export is `any`.
- * 2. Every quoted output (a ``` block without a language, or ```text) must be what a test saw: each of its
+ * 2. Every quoted output (a ``` block without a language; ```text is for diagrams and prose) must be what a test saw: each of its
  *    lines, in order, in one inline snapshot of the tests (`toMatchInlineSnapshot`), with ports, ages, ids
  *    and line numbers made equal on both sides. Spacing counts: a quote with two spaces where the code
  *    prints one is drift.
@@ -256,7 +256,7 @@ function checkQuotes(blocks) {
   const corpus = snapshots()
   let checked = 0
   for (const block of blocks) {
-    if (block.lang !== '' && block.lang !== 'text') continue
+    if (block.lang !== '') continue
     if (block.reason) {
       unchecked.push(block)
       continue
