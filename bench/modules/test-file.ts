@@ -25,12 +25,14 @@ interface Form {
   readonly file: string
   /** Per round: ms from the file's first hook to its last (bench/test-file/shape.ts). */
   readonly fileMs: number[]
+  /** Per round: the test worker's CPU ms over the same span. */
+  readonly cpuMs: number[]
   /** Per round: ms from spawning the child vitest to its exit. */
   readonly wallMs: number[]
 }
 
 function form(name: string, file: string): Form {
-  return { name, file, fileMs: [], wallMs: [] }
+  return { name, file, fileMs: [], cpuMs: [], wallMs: [] }
 }
 
 /**
@@ -42,7 +44,7 @@ async function runFile(
   file: string,
   env: Record<string, string>,
   dir: string,
-): Promise<{ fileMs: number; wallMs: number }> {
+): Promise<{ fileMs: number; cpuMs: number; wallMs: number }> {
   const out = join(dir, `${file}.ms`)
   const { NODE_EXTRA_CA_CERTS: _dropped, ...inherited } = process.env
   const started = performance.now()
@@ -65,9 +67,9 @@ async function runFile(
   })
   const wallMs = performance.now() - started
   if (code !== 0) throw new Error(`test-file benchmark: ${file} failed (exit ${code}):\n${output}`)
-  const fileMs = Number(await readFile(out, 'utf8'))
+  const { ms, cpuMs } = JSON.parse(await readFile(out, 'utf8')) as { ms: number; cpuMs: number }
   await rm(out, { force: true })
-  return { fileMs, wallMs }
+  return { fileMs: ms, cpuMs, wallMs }
 }
 
 /** Interleaved rounds of child vitest runs, one per form, the order shifting each round. */
@@ -78,15 +80,19 @@ async function measureForms(
   env: Record<string, string>,
   rounds: number,
   dir: string,
+  warmUp: boolean,
 ): Promise<void> {
-  context.log(`test-file: ${label}, warm-up`)
-  for (const f of forms) await runFile(f.file, env, dir)
+  if (warmUp) {
+    context.log(`test-file: ${label}, warm-up`)
+    for (const f of forms) await runFile(f.file, env, dir)
+  }
   for (let r = 0; r < rounds; r++) {
     context.log(`test-file: ${label}, round ${r + 1}/${rounds}`)
     for (let i = 0; i < forms.length; i++) {
       const f = forms[(i + r) % forms.length]!
-      const { fileMs, wallMs } = await runFile(f.file, env, dir)
+      const { fileMs, cpuMs, wallMs } = await runFile(f.file, env, dir)
       f.fileMs.push(fileMs)
+      f.cpuMs.push(cpuMs)
       f.wallMs.push(wallMs)
     }
   }
@@ -106,6 +112,7 @@ function rows(
   const baseline = forms[0]!
   return forms.map((f) => {
     const { ratio, perRound } = pairedRatio(f, baseline)
+    const cpuPerRound = f.cpuMs.map((v, i) => v / baseline.cpuMs[i]!)
     const bar = bars.get(f)
     const value = median(f.fileMs)
     return {
@@ -118,8 +125,16 @@ function rows(
       baseline: baseline.name,
       ...(bar ? { bar: { text: bar.text, pass: bar.check(ratio) } } : {}),
       rounds: f.fileMs.map((v) => round(v, 1)),
-      note: `${round(value / tests, 2)} ms/test; whole vitest run ${round(median(f.wallMs) / 1000, 2)} s`,
-      details: { tests, ratioPerRound: perRound.map((v) => round(v)), wallMs: f.wallMs.map((v) => round(v)) },
+      note:
+        `${round(value / tests, 2)} ms/test; CPU ${round(median(cpuPerRound), 2)}× (${round(median(f.cpuMs) / tests, 2)} ms/test); ` +
+        `vitest run ${round(median(f.wallMs) / 1000, 1)} s`,
+      details: {
+        tests,
+        ratioPerRound: perRound.map((v) => round(v)),
+        workerCpuMs: f.cpuMs.map((v) => round(v)),
+        cpuRatioPerRound: cpuPerRound.map((v) => round(v)),
+        wallMs: f.wallMs.map((v) => round(v)),
+      },
     }
   })
 }
@@ -128,7 +143,9 @@ async function runTestFileBenchmark(context: BenchContext): Promise<BenchRow[]> 
   const quick = context.quick
   const tests = quick ? 60 : 200
   const processTests = quick ? 6 : 20
-  const rounds = quick ? 3 : Math.min(context.rounds, 5)
+  // Each round is a child vitest per form (5–15 s each under load): few rounds, or the run takes too long.
+  const rounds = quick ? 2 : Math.min(context.rounds, 4)
+  const processRounds = quick ? 2 : Math.min(context.rounds, 3)
   const dir = await mkdtemp(join(tmpdir(), 'spinup-bench-test-file-'))
   try {
     const handWritten = form('hand-written: node:http + undici Client', 'hand-written.test.ts')
@@ -142,6 +159,7 @@ async function runTestFileBenchmark(context: BenchContext): Promise<BenchRow[]> 
       { BENCH_TESTFILE_TESTS: String(tests) },
       rounds,
       dir,
+      true,
     )
     const spawnByHand = form('hand-written: spawn, wait, kill', 'process-hand-written.test.ts')
     const spinupProcess = form('spinup: useServer({ command })', 'process-spinup.test.ts')
@@ -151,8 +169,10 @@ async function runTestFileBenchmark(context: BenchContext): Promise<BenchRow[]> 
       `${processTests} tests × 3 requests, a node server process per test`,
       processForms,
       { BENCH_TESTFILE_PROCESS_TESTS: String(processTests) },
-      rounds,
+      processRounds,
       dir,
+      // The in-process forms warmed vitest's caches; a server process has nothing to warm.
+      false,
     )
     const vsSupertest = pairedRatio(spinup, supertest)
     return [
@@ -174,7 +194,7 @@ async function runTestFileBenchmark(context: BenchContext): Promise<BenchRow[]> 
         baseline: supertest.name,
         bar: { text: `< ${SUPERTEST_BAR}× supertest`, pass: vsSupertest.ratio < SUPERTEST_BAR },
         rounds: vsSupertest.perRound.map((v) => round(v)),
-        note: 'a suite moving from supertest to spinup gets faster',
+        note: `CPU ${round(median(spinup.cpuMs.map((v, i) => v / supertest.cpuMs[i]!)), 2)}×; a suite moving from supertest to spinup gets faster`,
       },
       ...rows(`${processTests} tests, process server`, processForms, processTests, new Map()),
     ]
