@@ -3,6 +3,7 @@ import type { MatcherState } from 'vitest'
 import { countSockets, type SocketCount } from './client-sockets.js'
 import { describeValue } from './describe-value.js'
 import { MatcherUsageError } from './errors.js'
+import { toHaveHeader, toHaveJsonBody, toHaveStatus } from './response-matchers.js'
 import { countConnections } from './server-connections.js'
 import { type CheckedFilter, checkCount, checkFilter } from './socket-filter.js'
 import { classifyTarget, type Target, targetLabel } from './targets.js'
@@ -235,6 +236,9 @@ export function toHaveOpenConnections(this: MatcherState, received: unknown, cou
 
 /** Every matcher of this package, for `expect.extend(matchers)`. */
 export const matchers = {
+  toHaveStatus,
+  toHaveHeader,
+  toHaveJsonBody,
   toHaveOpenSockets,
   toHaveIdleSockets,
   toHaveActiveSockets,

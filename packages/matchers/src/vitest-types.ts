@@ -3,6 +3,22 @@ import type { SocketCountFilter } from './socket-filter.js'
 /** The matchers of @spinup/matchers, as they appear on `expect(…)` once registered. */
 export interface SpinupMatchers<R = unknown> {
   /**
+   * The response has this status. On failure: the request, both statuses with their reason phrases
+   * ("201 Created", "400 Bad Request"), the content-type and the start of the body.
+   * @example expect(res).toHaveStatus(201)
+   */
+  toHaveStatus(status: number): R
+  /**
+   * The response has this header; with `expected`, one of its values equals the string or matches the RegExp.
+   * @example expect(res).toHaveHeader('content-type', /json/)
+   */
+  toHaveHeader(name: string, expected?: string | RegExp): R
+  /**
+   * The body is JSON that matches `expected` with toMatchObject's rules, shown as a diff on failure.
+   * @example expect(res).toHaveJsonBody({ id: 1 })
+   */
+  toHaveJsonBody(expected: unknown): R
+  /**
    * Exactly `count` sockets open now (idle or active), optionally only those to one origin or in one
    * state. On failure, lists each counted socket: id, local → remote address, state, age, the request
    * holding it and the line of the test that made it.

@@ -125,12 +125,15 @@ test('MatcherUsageError is a SpinupError with a stable code', () => {
   expect(error).toMatchObject({ name: 'MatcherUsageError', code: 'SPINUP_MATCHER_USAGE' })
 })
 
-test('the matchers object holds exactly the five matchers, for expect.extend by hand', () => {
+test('the matchers object holds exactly the eight matchers, for expect.extend by hand', () => {
   expect(Object.keys(matchers).sort()).toEqual([
     'toHaveActiveSockets',
+    'toHaveHeader',
     'toHaveIdleSockets',
+    'toHaveJsonBody',
     'toHaveOpenConnections',
     'toHaveOpenSockets',
     'toHaveOpenedSocketsInTotal',
+    'toHaveStatus',
   ])
 })
