@@ -333,7 +333,7 @@ describe('a misbehaving server gets a coded error that names the request, and le
   for (const [name, c] of Object.entries(cases)) {
     test(name, async () => {
       const server = await startRawServer(c.fault)
-      const session = new Session({ ...c.options, connections: 1 })
+      const session = new Session({ ...c.options, socketsPerOrigin: 1 })
       try {
         if (c.pooled) expect((await session.get(`${server.url}/ok`)).status).toBe(200)
         const method = c.method ?? 'GET'
@@ -431,7 +431,7 @@ describe('connections that fail before HTTP', () => {
   })
 })
 
-describe('requests that gave up in the queue open no connection (connections: 1)', () => {
+describe('requests that gave up in the queue open no connection (socketsPerOrigin: 1)', () => {
   const giveUps: Record<string, (url: string, session: Session) => Promise<unknown>> = {
     'a queued request that times out': (url, session) => session.get(url, { timeout: 50 }),
     'a queued request that is aborted': (url, session) => {
@@ -444,7 +444,7 @@ describe('requests that gave up in the queue open no connection (connections: 1)
   for (const [name, giveUp] of Object.entries(giveUps)) {
     test(`${name}, behind a connection then closed, is not sent on a new one`, async () => {
       const server = await startRawServer(stall) // the first request holds the only connection
-      const session = new Session({ connections: 1 })
+      const session = new Session({ socketsPerOrigin: 1 })
       try {
         const holder = session.get(`${server.url}/hold`, { timeout: 10_000 }).catch((e: unknown) => e)
         await expect.poll(() => server.requests, { timeout: 2_000 }).toBe(1)
