@@ -201,7 +201,10 @@ export class RequestFailedError extends SpinupError {
 
 /** The session closed the connection under a running request (closeAllConnections() or close()). */
 export class ConnectionClosedError extends SpinupError {
-  /** Without a request: the connection was still being established. */
+  /** The request cut off; undefined for a connection still being established. */
+  readonly method: string | undefined
+  readonly url: string | undefined
+  /** `queued`: the request still waited for a connection when close() cut it off. */
   constructor(method?: string, url?: string, queued = false) {
     super(
       'SPINUP_CONNECTION_CLOSED',
@@ -212,6 +215,8 @@ export class ConnectionClosedError extends SpinupError {
             'session.close() closed its connection. Await the request (or dispose its stream) before closing ' +
             'the connections.',
     )
+    this.method = method
+    this.url = url
   }
 }
 

@@ -26,7 +26,16 @@ export function encodeBody(
   }
   if (init.json !== undefined) {
     headers['content-type'] ??= 'application/json'
-    const text = JSON.stringify(init.json)
+    let text: string | undefined
+    try {
+      text = JSON.stringify(init.json)
+    } catch (err) {
+      // BigInt and circular structures throw a bare TypeError from JSON.stringify.
+      throw new InvalidRequestError(
+        `json cannot be serialised: ${(err as Error).message}. Convert BigInt values to strings (or numbers) ` +
+          'and remove circular references, or pass a string as `body`.',
+      )
+    }
     if (text === undefined) throw new InvalidRequestError(`json is not serialisable: ${describe(init.json)}.`)
     return text
   }

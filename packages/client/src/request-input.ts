@@ -110,7 +110,9 @@ export function resolveUrl(url: unknown, baseUrl: URL | undefined, query: QueryI
     throw new InvalidRequestError(
       baseUrl
         ? `Invalid URL ${JSON.stringify(String(url))} (relative to ${baseUrl.href}).`
-        : `Invalid URL ${JSON.stringify(String(url))}: a relative URL needs the Session's baseUrl option, ` +
+        : /^[a-z][a-z\d+.-]*:\/\//i.test(String(url))
+          ? `Invalid URL ${JSON.stringify(String(url))}: not a valid absolute URL (check the host${portHint(url)}).`
+          : `Invalid URL ${JSON.stringify(String(url))}: a relative URL needs the Session's baseUrl option, ` +
             "e.g. new Session({ baseUrl: 'http://127.0.0.1:3000' }), or pass an absolute http:// URL.",
     )
   }
@@ -138,7 +140,15 @@ function appendParams(params: URLSearchParams, query: QueryInit): void {
   }
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue
-    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item))
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== null && typeof item === 'object') {
+        throw new InvalidRequestError(
+          `query.${key} is ${describe(item)}, which would be sent as "[object Object]". Give a string, number or ` +
+            'boolean (or an array of them), or serialise it yourself (JSON.stringify).',
+        )
+      }
+      params.append(key, String(item))
+    }
   }
 }
 
@@ -266,5 +276,16 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array'
   if (typeof value === 'number' && Number.isNaN(value)) return 'NaN'
   if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`
+  // JSON.stringify spells Infinity "null" and throws on a BigInt: numbers, bigints and symbols as String() does.
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'symbol') {
+    return `${typeof value} ${String(value)}`
+  }
+  if (value === undefined) return 'undefined'
   return `${typeof value} ${JSON.stringify(value)}`
+}
+
+/** " (a port is 1 to 65535)" when `value` reads as a URL whose port is out of range: the usual cause. */
+export function portHint(value: unknown): string {
+  const port = typeof value === 'string' ? /^[a-z][a-z\d+.-]*:\/\/[^/?#]*:(\d+)/i.exec(value)?.[1] : undefined
+  return port !== undefined && Number(port) > 65_535 ? ' (a port is 1 to 65535)' : ''
 }

@@ -26,6 +26,7 @@ import {
   redirectTarget,
 } from './redirect-follow.js'
 import { type BodyValue, encodeBody } from './request-body.js'
+import { absoluteUrl, checkBoolean, checkCa, checkFraming, checkSocketFilter } from './request-checks.js'
 import { attachOwnContext, RequestContext } from './request-context.js'
 import {
   buildHeaders,
@@ -162,11 +163,7 @@ export class Session {
     }
     checkOptionKeys(options, sessionKeys, 'Session options')
     if (options.baseUrl !== undefined) {
-      try {
-        this.#base = resolveUrl(options.baseUrl, undefined, undefined)
-      } catch (err) {
-        throw new InvalidOptionError(`baseUrl: ${(err as Error).message}`)
-      }
+      this.#base = absoluteUrl(options.baseUrl, 'Session option baseUrl')
       this.baseUrl = this.#base.href
     }
     this.#headers = optionCheck('headers', () => normalizeHeaders(options.headers))
@@ -185,7 +182,8 @@ export class Session {
         `socketsPerOrigin must be a whole number ≥ 1, got ${String(socketsPerOrigin)}.`,
       )
     }
-    const ca = options.ca === undefined ? undefined : [options.ca].flat()
+    const ca = checkCa(options.ca)
+    checkBoolean(options.retryStale, 'retryStale')
     this.#agent = new SessionAgent(
       {
         keepAliveTimeout,
@@ -286,12 +284,7 @@ export class Session {
 
   /** Plain records of the sockets open now, optionally filtered by origin or state. */
   sockets(filter: SocketFilter = {}): SocketRecord[] {
-    const origin =
-      filter.origin === undefined ? undefined : resolveUrl(filter.origin, undefined, undefined).origin
-    return this.#registry.records({
-      ...(origin === undefined ? {} : { origin }),
-      ...(filter.state === undefined ? {} : { state: filter.state }),
-    })
+    return this.#registry.records(checkSocketFilter(filter))
   }
 
   /** Totals since the session was created, and the sockets open now. */
@@ -460,10 +453,13 @@ export class Session {
       )
     }
     const body = encodeBody(init, headers)
-    const plan = (encoded: BodyValue) => ({
-      plan: { method: checkedMethod, target, headers, body: encoded, timeout, signal: init.signal, stack },
-      follow,
-    })
+    const plan = (encoded: BodyValue) => {
+      checkFraming(checkedMethod, target.href, headers, encoded)
+      return {
+        plan: { method: checkedMethod, target, headers, body: encoded, timeout, signal: init.signal, stack },
+        follow,
+      }
+    }
     return body instanceof Promise ? body.then(plan) : plan(body)
   }
 
@@ -514,7 +510,12 @@ export class Session {
       // Still registered: its 'close' is yet to come, and the registry's listener runs before ours.
       await new Promise<void>((resolve) => socket.once('close', () => resolve()))
     }
-    return context.abortReason instanceof SpinupError ? context.abortReason : err
+    if (context.abortReason instanceof SpinupError) return context.abortReason
+    // close() fails every queued request with one shared error; name this one in it.
+    if (err instanceof ConnectionClosedError && err.method === undefined) {
+      return new ConnectionClosedError(context.method, context.url, context.attempts === 0)
+    }
+    return err
   }
 }
 

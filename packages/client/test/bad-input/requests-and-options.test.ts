@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { InvalidOptionError, InvalidRequestError, Session } from '../src/index.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
+import { InvalidOptionError, InvalidRequestError, Session } from '../../src/index.js'
+import { startTestServer, type TestServer } from '../support/test-server.js'
 
 let server: TestServer
 beforeAll(async () => {
@@ -87,7 +87,7 @@ describe('bad input is rejected with a clear error before any socket opens', () 
 
 describe('bad Session options throw from the constructor', () => {
   test.each([
-    [{ baseUrl: 'not a url' }, /baseUrl: Invalid URL/],
+    [{ baseUrl: 'not a url' }, /baseUrl must be an absolute http\(s\) URL/],
     [{ baseUrl: 'ws://127.0.0.1' }, /baseUrl: Unsupported protocol "ws:"/],
     [{ timeout: Number.NaN }, /Session option timeout: timeout must be a finite number.*got NaN/],
     [{ socketsPerOrigin: 0 }, /socketsPerOrigin must be a whole number ≥ 1, got 0/],
