@@ -39,7 +39,6 @@ import {
   requestKeyNames,
   requestKeys,
   resolveTarget,
-  resolveUrl,
 } from './request-input.js'
 import { RequestWatch } from './request-watch.js'
 import { responseHeaders, SessionResponse, StreamedResponse } from './response.js'
