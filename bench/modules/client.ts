@@ -93,8 +93,9 @@ function undiciCase(
 function sessionGetCase(
   name: string,
   role: ClientCase['role'],
-  options: { timeout?: number } = {},
+  options: { timeout?: number; cookies?: boolean } = {},
   bar?: number,
+  prepare?: (session: Session) => void,
 ): ClientCase {
   return {
     name,
@@ -102,6 +103,7 @@ function sessionGetCase(
     ...(bar ? { bar } : {}),
     open(origin) {
       const session = new Session({ baseUrl: origin, ...poolOptions, ...options })
+      prepare?.(session)
       return {
         async send() {
           const res = await session.get('/')
@@ -116,6 +118,12 @@ function sessionGetCase(
 const cases: readonly ClientCase[] = [
   undiciCase(BASELINE, 'baseline'),
   sessionGetCase(SUBJECT, 'subject', {}, GET_BAR),
+  // The cookie jar's cost: off entirely, and with a cookie it must look up and send on every request
+  // (the subject's jar is empty, which skips the lookup).
+  sessionGetCase('session.get, cookies: false', 'context', { cookies: false }),
+  sessionGetCase('session.get, one cookie in the jar', 'context', {}, undefined, (session) => {
+    session.cookies.set('sid=abc123; Path=/; HttpOnly')
+  }),
   {
     // Node 20's built-in fetch on its default global dispatcher, as most code under test uses it.
     name: 'fetch',
