@@ -62,7 +62,7 @@ async function fixtureCycle(): Promise<void> {
 }
 
 /** Runs `cycle` back to back for `durationMs` (at most `maxCycles`); returns the mean ms per cycle. */
-async function msPerCycle(
+export async function msPerCycle(
   cycle: () => Promise<void>,
   durationMs: number,
   maxCycles: number,

@@ -15,6 +15,7 @@ import Koa from 'koa'
 import { Client } from 'undici'
 import type { BenchContext, BenchModule, BenchRow } from '../bench-module.js'
 import { median, round } from '../stats.js'
+import { msPerCycle } from './fixtures.js'
 
 /**
  * Per framework: one test's worth of server, a fresh app per cycle, one GET / with its body read. By
@@ -149,39 +150,24 @@ async function spinupCycle(framework: Framework): Promise<void> {
   }
 }
 
-/** Mean ms per cycle over `durationMs` (at least one cycle, at most `maxCycles`). */
-async function msPerCycle(
-  cycle: () => Promise<void>,
-  durationMs: number,
-  maxCycles = 10_000,
-): Promise<number> {
-  const begin = performance.now()
-  let cycles = 0
-  while (cycles < maxCycles && (cycles === 0 || performance.now() - begin < durationMs)) {
-    await cycle()
-    cycles++
-  }
-  return (performance.now() - begin) / cycles
-}
-
 async function run(context: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = []
   for (const framework of frameworks) {
     context.log(`frameworks: ${framework.name}`)
     const hand = () => handCycle(framework)
     const spun = () => spinupCycle(framework)
-    await msPerCycle(hand, 100)
-    await msPerCycle(spun, 100)
+    await msPerCycle(hand, 100, 10_000)
+    await msPerCycle(spun, 100, 10_000)
     const byHand: number[] = []
     const withSpinup: number[] = []
     for (let r = 0; r < context.rounds; r++) {
       // Interleaved, alternating which goes first, so load hits both sides of each ratio alike.
       if (r % 2 === 0) {
-        byHand.push(await msPerCycle(hand, context.sliceMs))
-        withSpinup.push(await msPerCycle(spun, context.sliceMs))
+        byHand.push(await msPerCycle(hand, context.sliceMs, 10_000))
+        withSpinup.push(await msPerCycle(spun, context.sliceMs, 10_000))
       } else {
-        withSpinup.push(await msPerCycle(spun, context.sliceMs))
-        byHand.push(await msPerCycle(hand, context.sliceMs))
+        withSpinup.push(await msPerCycle(spun, context.sliceMs, 10_000))
+        byHand.push(await msPerCycle(hand, context.sliceMs, 10_000))
       }
     }
     const ratios = withSpinup.map((v, i) => v / byHand[i]!)
