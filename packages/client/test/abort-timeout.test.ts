@@ -169,17 +169,22 @@ test('close() is final: a request queued behind a busy connection fails and noth
   await expect(single.get('/later')).rejects.toMatchObject({ code: 'SPINUP_SESSION_CLOSED' })
 })
 
-test('requests sharing the Session timeout each expire, and one answered in time is not touched', async () => {
+test('requests sharing the Session timeout each expire, and the session serves the next one', async () => {
+  // Only the expiries are timed here. That a request answered in time is never touched by the shared timer
+  // is the DeadlineList's contract, checked on a fake clock in deadline-list.test.ts: here it would need
+  // a loopback request to finish within 40 ms, which a loaded machine does not promise (it failed 3 of 9
+  // fresh runs with two suites at once).
   const mixed = await startTestServer((req, res) => {
     if (req.url === '/fast') res.end('fast')
   })
   const quick = new Session({ baseUrl: mixed.url, timeout: 40 })
   try {
-    const slow = [1, 2, 3].map((i) => quick.get(`/slow/${i}`).catch((err: unknown) => err))
-    expect(await (await quick.get('/fast')).text()).toBe('fast')
-    for (const result of await Promise.all(slow))
-      expect(result).toMatchObject({ code: 'SPINUP_TIMEOUT', timeout: 40 })
+    const slow = await Promise.all([1, 2, 3].map((i) => quick.get(`/slow/${i}`).catch((err: unknown) => err)))
+    for (const result of slow) expect(result).toMatchObject({ code: 'SPINUP_TIMEOUT', timeout: 40 })
     expect(quick.sockets({ state: 'active' })).toEqual([])
+    // The shared timer re-arms for requests after a firing: this one gets the same 40 ms, but no answer
+    // needs to come within it, so it is given its own generous timeout and must simply succeed.
+    expect(await (await quick.get('/fast', { timeout: 10_000 })).text()).toBe('fast')
     expect(quick.stats()).toMatchObject({ active: 0, requests: 4 })
   } finally {
     await quick.close()
