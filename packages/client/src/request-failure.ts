@@ -82,7 +82,7 @@ export function requestFailure(
       // for (RFC 9110 says a client must accept it), and with "bad upgrade" on an unasked-for 101.
       if (err.message === 'bad response' || err.message === 'bad upgrade') {
         return fail(
-          'SPINUP_BAD_RESPONSE',
+          'SPINUP_UNEXPECTED_INTERIM',
           'undici refused the response: an interim 1xx the request did not ask for (100 Continue without ' +
             'Expect: 100-continue, or 101 without an upgrade), or a response with no request running',
           'Make the server send 100 Continue only after Expect: 100-continue, and 101 only to an upgrade.',

@@ -196,18 +196,18 @@ const cases: Record<string, Case> = {
   },
   'an unasked-for 100 Continue': {
     fault: write('HTTP/1.1 100 Continue\r\n\r\n', headers('Content-Length: 2'), 'ok'),
-    code: 'SPINUP_BAD_RESPONSE',
+    code: 'SPINUP_UNEXPECTED_INTERIM',
     accepted: 1,
   },
   'an unasked-for 100 Continue on a pooled socket: a GET is not sent twice': {
     fault: write('HTTP/1.1 100 Continue\r\n\r\n', headers('Content-Length: 2'), 'ok'),
-    code: 'SPINUP_BAD_RESPONSE',
+    code: 'SPINUP_UNEXPECTED_INTERIM',
     accepted: 1,
     pooled: true,
   },
   'an unasked-for 100 Continue on a pooled socket: a POST is not called stale': {
     fault: write('HTTP/1.1 100 Continue\r\n\r\n', headers('Content-Length: 2'), 'ok'),
-    code: 'SPINUP_BAD_RESPONSE',
+    code: 'SPINUP_UNEXPECTED_INTERIM',
     accepted: 1,
     pooled: true,
     method: 'POST',
@@ -215,7 +215,7 @@ const cases: Record<string, Case> = {
   },
   'a 101 Switching Protocols without an upgrade request': {
     fault: write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'),
-    code: 'SPINUP_BAD_RESPONSE',
+    code: 'SPINUP_UNEXPECTED_INTERIM',
     accepted: 1,
   },
 
