@@ -231,14 +231,31 @@ export class RequestAbortedError extends SpinupError {
 /** The request took longer than its `timeout`. The socket it held was destroyed, not pooled. */
 export class RequestTimeoutError extends SpinupError {
   readonly timeout: number
-  constructor(method: string, url: string, timeout: number) {
-    super(
-      'SPINUP_TIMEOUT',
-      `${method} ${url} timed out after ${timeout} ms; its connection was closed. ` +
-        'Raise `timeout` in the request or the Session options if the server is just slow.',
-    )
+  /** What of the response had arrived; undefined when the request was still waiting for a connection. */
+  readonly arrival: Arrival | undefined
+  constructor(method: string, url: string, timeout: number, arrival?: Arrival) {
+    super('SPINUP_TIMEOUT', `${method} ${url} timed out after ${timeout} ms; ${timeoutCause(arrival)}`)
     this.timeout = timeout
+    this.arrival = arrival
   }
+}
+
+/** What a timed-out request had got, and what most likely kept it waiting. */
+function timeoutCause(arrival: Arrival | undefined): string {
+  const slow = 'Raise `timeout` in the request or the Session options if the server is just slow.'
+  if (!arrival) {
+    return (
+      'it was still waiting for a connection (every socket of the origin was busy: a request before it that ' +
+      `never finished, or socketsPerOrigin too small), and never reached the server. ${slow}`
+    )
+  }
+  const cause =
+    arrival.status !== undefined
+      ? 'the handler started the response but never ended it (a missing res.end(), or a body stream that never ends?)'
+      : arrival.bytes === 0
+        ? 'the handler never answered (a missing res.end() or next(), an await that never resolves, or a listener that returns a value instead of writing?)'
+        : 'what arrived is not a complete status line and headers'
+  return `${describeArrival(arrival)}: ${cause}. Its connection was closed. ${slow}`
 }
 
 /** A function that reads the operating system's socket tables (`/proc`) was called off Linux. */

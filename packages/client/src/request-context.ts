@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import { type CapturedStack, resolveCallSite } from './call-site.js'
+import type { Arrival } from './errors.js'
 import { isReplayable } from './stale-retry.js'
 import type { RequestRecord } from './types.js'
 
@@ -8,6 +9,8 @@ export interface AttemptLink {
   readonly socket: Socket
   /** Fails this attempt (and so the request) with `reason`. */
   abort(reason: Error): void
+  /** What of the response has arrived so far on this attempt. */
+  arrival(): Arrival
 }
 
 /**
@@ -95,6 +98,11 @@ export class RequestContext {
   /** How many attempts started (0 while it waits for a connection). */
   get attempts(): number {
     return this.#attempts
+  }
+
+  /** What of the response has arrived on the current attempt; undefined while it waits for a connection. */
+  arrival(): Arrival | undefined {
+    return this.#attempt?.arrival()
   }
 
   /** The socket carrying the current attempt, if one is running. */

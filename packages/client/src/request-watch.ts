@@ -37,7 +37,7 @@ export class RequestWatch implements Deadline {
   /** The timeout passed. */
   expire(): void {
     const { method, url } = this.#context
-    this.#context.abort(new RequestTimeoutError(method, url, this.#timeout))
+    this.#context.abort(new RequestTimeoutError(method, url, this.#timeout, this.#context.arrival()))
   }
 
   /** Aborts the request when `signal` fires, until `stop()`. */

@@ -145,7 +145,7 @@ export class TrackedClient extends Client {
         if (!live || live.socket.destroyed) return givenAbort
         bytesAtStart = live.socket.bytesRead
         reusedSocket = registry.beginRequest(live, context)
-        link = { socket: live.socket, abort }
+        link = { socket: live.socket, abort, arrival }
         attempt = context.beginAttempt(link)
         return abort
       },

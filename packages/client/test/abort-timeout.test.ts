@@ -53,6 +53,41 @@ test('a request past its timeout destroys its socket with a timeout error', asyn
   await server.connections[0]!.closed
 })
 
+test('a timed-out request says what had arrived and what most likely kept it waiting', async () => {
+  // 1.5 s: long enough that the request reaches the server first on a loaded machine (which the test waits
+  // for), so the message is the one for a request the server had; the queued case is asserted below.
+  const noAnswer = session.get('/slow', { timeout: 1500 }).catch((err: unknown) => err)
+  await received
+  const error = (await noAnswer) as Error & { arrival?: unknown }
+  expect(error).toMatchObject({
+    code: 'SPINUP_TIMEOUT',
+    arrival: { bytes: 0, status: undefined, bodyBytes: 0 },
+  })
+  expect(error.message).toMatch(
+    /^GET http:\/\/127\.0\.0\.1:\d+\/slow timed out after 1500 ms; nothing of a response had arrived: the handler never answered \(a missing res\.end\(\)/,
+  )
+
+  let headersSent!: () => void
+  const headersWritten = new Promise<void>((resolve) => {
+    headersSent = resolve
+  })
+  const halfway = await startTestServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' })
+    res.write('part', () => headersSent())
+  })
+  try {
+    const halfAnswered = session.get(`${halfway.url}/half`, { timeout: 1500 }).catch((err: unknown) => err)
+    await headersWritten
+    const half = (await halfAnswered) as Error
+    expect(half).toMatchObject({ code: 'SPINUP_TIMEOUT', arrival: { status: 200, bodyBytes: 4 } })
+    expect(half.message).toMatch(
+      /timed out after 1500 ms; the status line and headers \(200\) and 4 body bytes had arrived: the handler started the response but never ended it/,
+    )
+  } finally {
+    await halfway.close()
+  }
+})
+
 test('the Session timeout applies when the request gives none', async () => {
   const quick = new Session({ baseUrl: server.url, timeout: 30 })
   try {
@@ -97,7 +132,11 @@ test('a request still queued for a connection times out on time and never reache
     const holder = single.get('/held', { timeout: 0 })
     await received
     // The only connection is taken: this one waits in the pool's queue until its timeout.
-    await expect(single.get('/queued', { timeout: 30 })).rejects.toMatchObject({ code: 'SPINUP_TIMEOUT' })
+    const queued = (await single.get('/queued', { timeout: 30 }).catch((err: unknown) => err)) as Error
+    expect(queued).toMatchObject({ code: 'SPINUP_TIMEOUT', arrival: undefined })
+    expect(queued.message).toMatch(
+      /timed out after 30 ms; it was still waiting for a connection \(every socket/,
+    )
     const controller = new AbortController()
     const aborted = single.get('/queued-too', { signal: controller.signal })
     controller.abort()
