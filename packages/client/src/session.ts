@@ -368,10 +368,15 @@ export class Session {
     const chain: RedirectHop[] = []
     for (;;) {
       const prepared = this.#attempt(plan)
-      const response = await this.#send(prepared, streaming)
+      const response = await this.#send(prepared)
       const location =
         follow.mode === 'manual' ? undefined : redirectTarget(response.statusCode, response.headers)
-      if (location === undefined) return { prepared, response, redirects: chain.map((hop) => hop.location) }
+      if (location === undefined) {
+        // The timeout covers a stream until its headers, the caller's signal until its body is done. Only
+        // the final response is handed over: a redirect hop's body is read below, under its timeout.
+        if (streaming) prepared.watch.handOverTo(response.body)
+        return { prepared, response, redirects: chain.map((hop) => hop.location) }
+      }
       await this.#readAll(prepared, response)
       const { method, target, headers, body } = plan
       const status = response.statusCode
@@ -479,7 +484,7 @@ export class Session {
     return { method, target, context, watch, options, timeout, signal }
   }
 
-  async #send(prepared: Prepared, streaming: boolean): Promise<Dispatcher.ResponseData> {
+  async #send(prepared: Prepared): Promise<Dispatcher.ResponseData> {
     const { watch, options, timeout, signal } = prepared
     if (signal?.aborted) {
       throw new RequestAbortedError(prepared.method, prepared.target.href, signal.reason)
@@ -491,10 +496,7 @@ export class Session {
     if (timeout > 0) watch.startTimeout(timeout, timeout === this.#timeout ? this.#deadlines : undefined)
     if (signal) watch.listen(signal)
     try {
-      const response = await sent
-      // The timeout covers a stream until its headers; the caller's signal, until its body is done.
-      if (streaming) watch.handOverTo(response.body)
-      return response
+      return await sent
     } catch (err) {
       watch.stop()
       throw await this.#failure(prepared, err)

@@ -180,6 +180,24 @@ describe('redirects', () => {
       expect(await res.text()).toBe('final GET /big')
     }))
 
+  test("stream() reads a redirect hop's body under the request's timeout: a 302 whose body never ends times out", async () => {
+    const stuck = await startTestServer((_req, res) => {
+      res.writeHead(302, { location: '/never' })
+      res.write('moving') // and never ends: the hop's body must be read before the next hop goes out
+    })
+    const session = new Session({ baseUrl: stuck.url })
+    try {
+      const err = await session
+        .stream('/moved', { redirect: 'follow', timeout: 500 })
+        .catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'SPINUP_TIMEOUT', arrival: { status: 302 } })
+      expect(session.sockets({ state: 'active' })).toEqual([])
+    } finally {
+      await session.close()
+      await stuck.close()
+    }
+  })
+
   test('bad redirect options are refused', () =>
     withSession(async (session) => {
       await expect(session.get('/', { redirect: 'folow' as never })).rejects.toThrow(
