@@ -87,6 +87,12 @@ describe('toHaveHeader', () => {
     expect(res).not.toHaveHeader('x-request-id', /^zzz/)
   })
 
+  test('a global RegExp gives the same answer every time (its lastIndex is not used)', async () => {
+    const res = await session.get('/')
+    const shared = /json/g
+    for (let i = 0; i < 3; i++) expect(res).toHaveHeader('content-type', shared)
+  })
+
   test('an absent header is named as such, with the headers there are', async () => {
     const res = await session.get('/')
     const message = failureOf(() => expect(res).toHaveHeader('Location'))
