@@ -32,10 +32,10 @@ export class RequestContext {
   #handler: { onError?(err: Error): void } | undefined
   #abortReason: Error | undefined
   #attempt: AttemptLink | undefined
+  #lastSocket: Socket | undefined
   #attempts = 0
   #responseStarted = false
   #settled = false
-  #released: Promise<void> | undefined
 
   constructor(method: string, url: string, replayable: boolean, stack: CapturedStack) {
     this.method = method
@@ -85,14 +85,11 @@ export class RequestContext {
     this.#responseStarted = true
   }
 
-  /**
-   * The attempt ended. `final` is false when it will be replayed; `released` resolves once undici has
-   * handed the connection back to the pool (after a complete response).
-   */
-  endAttempt(link: AttemptLink | undefined, final: boolean, released?: Promise<void>): void {
+  /** The attempt ended. `final` is false when it will be replayed. */
+  endAttempt(link: AttemptLink | undefined, final: boolean): void {
+    if (link) this.#lastSocket = link.socket
     if (link && this.#attempt === link) this.#attempt = undefined
     if (final) this.#settled = true
-    if (released) this.#released = released
   }
 
   /** How many attempts started (0 while it waits for a connection). */
@@ -110,14 +107,14 @@ export class RequestContext {
     return this.#attempt?.socket
   }
 
+  /** The socket of the last attempt that ended, kept after the attempt let go of it. */
+  get lastSocket(): Socket | undefined {
+    return this.#lastSocket
+  }
+
   /** True once the request ended or failed for good (a stale-socket replay is not the end). */
   get settled(): boolean {
     return this.#settled
-  }
-
-  /** Resolves once undici has handed the connection back to the pool; undefined until a response ended. */
-  get released(): Promise<void> | undefined {
-    return this.#released
   }
 
   /** A context for a request that came through `session.dispatcher` (undici.request, fetch, …). */

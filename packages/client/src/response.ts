@@ -94,18 +94,11 @@ export class SessionResponse extends ResponseBase {
 export class StreamedResponse extends ResponseBase {
   /** The body as a Node Readable. Consume it, or call dispose(). */
   readonly body: Readable
-  readonly #release: () => Promise<void>
   readonly #dispose: () => Promise<void>
 
-  constructor(
-    meta: ResponseMeta,
-    body: Readable,
-    release: () => Promise<void>,
-    dispose: () => Promise<void>,
-  ) {
+  constructor(meta: ResponseMeta, body: Readable, dispose: () => Promise<void>) {
     super(meta)
     this.body = body
-    this.#release = release
     this.#dispose = dispose
   }
 
@@ -113,7 +106,6 @@ export class StreamedResponse extends ResponseBase {
   async bytes(): Promise<Buffer> {
     const chunks: Buffer[] = []
     for await (const chunk of this.body) chunks.push(chunk as Buffer)
-    await this.#release()
     return Buffer.concat(chunks)
   }
 

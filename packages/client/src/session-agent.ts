@@ -1,11 +1,12 @@
-import { Agent, type Dispatcher, Pool } from 'undici'
+import { Agent, type Dispatcher, type Pool } from 'undici'
 import { captureStack } from './call-site.js'
 import { attachContext, contextOf, RequestContext } from './request-context.js'
+import { SessionPool } from './session-pool.js'
 import type { SocketRegistry } from './socket-registry.js'
-import { type ClientOwner, TrackedClient } from './tracked-client.js'
+import type { ClientOwner } from './tracked-client.js'
 
 /**
- * The dispatcher behind a session: an undici Agent (one Pool per origin, one TrackedClient per connection)
+ * The dispatcher behind a session: an undici Agent (one SessionPool per origin, one TrackedClient per connection)
  * that gives every request a RequestContext as it enters, whoever sent it: the session's own methods,
  * `undici.request(url, { dispatcher })`, or `fetch` routed through it.
  */
@@ -29,10 +30,7 @@ export class SessionAgent extends Agent {
     super({
       ...options,
       factory: (origin, poolOptions) => {
-        const pool = new Pool(origin, {
-          ...poolOptions,
-          factory: (clientOrigin, clientOptions) => new TrackedClient(clientOrigin, clientOptions, owner),
-        })
+        const pool = new SessionPool(origin, poolOptions, owner)
         // Forget pools undici has closed and that have nothing left to send.
         for (const old of this.#pools)
           if ((old.closed || old.destroyed) && old.stats.size === 0) this.#pools.delete(old)

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import type { Readable } from 'node:stream'
 import tls from 'node:tls'
 import { type Dispatcher, getGlobalDispatcher, setGlobalDispatcher } from 'undici'
@@ -259,14 +260,11 @@ export class Session {
     const { prepared, response, redirects } = await this.#exchange(plan, follow, true)
     const { statusCode, headers, body } = response
     const { context } = prepared
-    const release = async () => {
-      await context.released
-    }
     const dispose = async () => {
       // A body that arrived whole gave its connection back already; only an unfinished one holds it.
       if (body.readableEnded || context.settled) {
         body.on('error', () => {}).destroy()
-        return release()
+        return
       }
       const socket = context.socket
       body.on('error', () => {}).destroy()
@@ -276,7 +274,6 @@ export class Session {
     return new StreamedResponse(
       this.#meta(prepared, statusCode, headers, redirects),
       body as Readable,
-      release,
       dispose,
     )
   }
@@ -345,7 +342,11 @@ export class Session {
     return new SessionResponse(this.#meta(prepared, response.statusCode, response.headers, redirects), bytes)
   }
 
-  /** Reads a whole body, and resolves once undici has freed the connection, so the next request reuses it. */
+  /**
+   * Reads a whole body. The next request reuses the connection (SessionPool hands it the one that just
+   * ended); a connection undici closes after the response (HEAD, `connection: close`) is closed first, so
+   * `stats()` and `sockets()` agree with the OS once the request resolves.
+   */
   async #readAll(prepared: Prepared, response: Dispatcher.ResponseData): Promise<Buffer> {
     let bytes: Buffer
     try {
@@ -355,7 +356,7 @@ export class Session {
     } finally {
       prepared.watch.stop()
     }
-    await prepared.context.released
+    await this.#closeSeen(prepared.context.lastSocket)
     return bytes
   }
 
@@ -503,14 +504,18 @@ export class Session {
     }
   }
 
+  /** Resolves once the registry has seen a destroyed socket's 'close' (at once for a live or unknown one). */
+  async #closeSeen(socket: Socket | undefined): Promise<void> {
+    // Still registered: its 'close' is yet to come, and the registry's listener runs before ours.
+    // (events.once would reject on the 'error' a socket destroyed with a reason emits first.)
+    if (socket?.destroyed && this.#registry.get(socket))
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()))
+  }
+
   /** Turns an undici rejection into spinup's error, once the socket it destroyed is really closed. */
   async #failure(prepared: Prepared, err: unknown): Promise<unknown> {
     const { context } = prepared
-    const socket = context.socket
-    if (socket?.destroyed && this.#registry.get(socket)) {
-      // Still registered: its 'close' is yet to come, and the registry's listener runs before ours.
-      await new Promise<void>((resolve) => socket.once('close', () => resolve()))
-    }
+    await this.#closeSeen(context.socket)
     if (context.abortReason instanceof SpinupError) return context.abortReason
     // close() fails every queued request with one shared error; name this one in it.
     if (err instanceof ConnectionClosedError && err.method === undefined) {

@@ -33,9 +33,6 @@ export class TrackedClient extends Client {
   #live: LiveSocket | undefined
   /** Requests handed to undici and not yet started on the socket: what a new connection would be for. */
   readonly #waiting = new Set<RequestContext>()
-  /** Set between the end of a response and undici's 'drain', which says the connection is free again. */
-  #releasing: { promise: Promise<void>; resolve: () => void } | undefined
-
   constructor(origin: string | URL, options: Pool.Options, owner: ClientOwner) {
     const base = options.connect as unknown as Connector
     const connect: Connector = (params, callback) => {
@@ -58,29 +55,21 @@ export class TrackedClient extends Client {
     super(origin, { ...options, connect: connect as unknown as Client.Options['connect'], pipelining: 1 })
     this.#owner = owner
     this.#origin = new URL(String(origin)).origin
-    // undici frees the connection one event-loop turn after a response ends and then emits 'drain';
-    // a request sent before that would make the pool open a second connection. The end hook hands each
-    // request a promise of that release (RequestContext.released), which a session awaits before it
-    // resolves a buffered request, so the next request reuses the same connection.
-    const release = () => this.#release()
-    this.on('drain', release).on('disconnect', release).on('connectionError', release)
   }
 
-  #release(): void {
-    const releasing = this.#releasing
-    this.#releasing = undefined
-    releasing?.resolve()
-  }
-
-  #releasePromise(): Promise<void> {
-    if (!this.#releasing) {
-      let resolve!: () => void
-      const promise = new Promise<void>((r) => {
-        resolve = r
-      })
-      this.#releasing = { promise, resolve }
-    }
-    return this.#releasing.promise
+  /**
+   * True while the connection is open and carries nothing: its last response ended (undici frees it a turn
+   * later) and no request waits for it. A request dispatched now is written on it after that turn.
+   */
+  get endedLastResponse(): boolean {
+    const live = this.#live
+    return (
+      live !== undefined &&
+      live.request === undefined &&
+      !live.socket.destroyed &&
+      this.#waiting.size === 0 &&
+      !this.closed
+    )
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
@@ -128,10 +117,10 @@ export class TrackedClient extends Client {
       status,
       bodyBytes,
     })
-    const finish = (final: boolean, released?: Promise<void>) => {
+    const finish = (final: boolean) => {
       settled = true
       this.#waiting.delete(context)
-      context.endAttempt(link, final, released)
+      context.endAttempt(link, final)
       if (live) registry.endRequest(live, context)
     }
     return {
@@ -162,7 +151,7 @@ export class TrackedClient extends Client {
       data: (bytes: number) => {
         bodyBytes += bytes
       },
-      end: () => finish(true, this.#releasePromise()),
+      end: () => finish(true),
       error: (err: Error): Error | null => {
         const verdict = judgeFailure({
           err,

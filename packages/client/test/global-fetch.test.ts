@@ -58,3 +58,21 @@ test('a request through session.dispatcher names its call site', async () => {
   await server.connections[0]!.closed
   expect(session.sockets()).toEqual([])
 })
+
+test('sequential undici.request and fetch calls on session.dispatcher share one connection, as session.get does', async () => {
+  // The code under test reads each body and makes its next request at once, before undici has freed
+  // the connection (a turn later): the session hands that request to the connection that just ended.
+  const { request } = await import('undici')
+  for (let i = 0; i < 20; i++) {
+    const res = await request(`${server.url}/r/${i}`, { dispatcher: session.dispatcher })
+    expect(await res.body.text()).toBe(`fetched /r/${i}`)
+  }
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch(`${server.url}/f/${i}`, { dispatcher: session.dispatcher } as RequestInit)
+    expect(await res.text()).toBe(`fetched /f/${i}`)
+  }
+  // Counted by the server, not by the session.
+  expect(server.connections).toHaveLength(1)
+  expect(server.connections[0]!.requests).toBe(40)
+  expect(session.stats()).toMatchObject({ opened: 1, reused: 39, requests: 40 })
+})
