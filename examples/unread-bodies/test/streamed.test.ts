@@ -5,10 +5,11 @@
  * with one still unread.
  */
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { useServer } from '@spinup/fixtures'
+import { childRunTestTimeout, runVitest } from '@spinup/test-support'
 import { describe, expect, test } from 'vitest'
 import { app, BIG } from '../src/app.js'
-import { CHILD_RUN_TEST_TIMEOUT, runVitest } from './support/run-vitest.js'
 
 const api = useServer(app)
 
@@ -64,12 +65,12 @@ describe('a streamed body left unread', () => {
   })
 
   test('the leak guard fails the test that leaves one unread, and says where', {
-    timeout: CHILD_RUN_TEST_TIMEOUT,
+    timeout: childRunTestTimeout(),
   }, async () => {
     // failing/ holds a test that forgets its stream; run it as you would, in its own vitest.
-    const run = await runVitest(new URL('../failing/', import.meta.url))
-    expect(run.exitCode).toBe(1)
-    const failures = run.report.testResults.flatMap((file) => file.assertionResults)
+    const run = await runVitest({ root: fileURLToPath(new URL('../failing/', import.meta.url)) })
+    expect(run.code, run.output).toBe(1)
+    const failures = run.results
     expect(failures.map((t) => [t.title, t.status])).toEqual([
       ['forgets to read a streamed report', 'failed'],
     ])

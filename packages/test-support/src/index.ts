@@ -1,0 +1,12 @@
+export {
+  type AssertionResult,
+  CHILD_RUN_BUDGET_MS,
+  type ChildVitest,
+  type ChildVitestOptions,
+  type ChildVitestResult,
+  childRunTestTimeout,
+  type GroupGuard,
+  runVitest,
+  startVitest,
+} from './child-vitest.js'
+export { GROUP_KILL_WAIT_MS, groupMembers, isAlive, killGroup, signalGroup } from './process-group.js'
