@@ -193,7 +193,7 @@ function normalize(text) {
     .replace(/:<(?!line>)\w+>/g, ':<port>')
     .replace(/(\d{1,3}(?:\.\d{1,3}){3}|\[[\da-f:]+\]|localhost):\d+\b/g, '$1:<port>')
     .replace(/(:<port>)\/[^\s,)]*/g, '$1/<path>')
-    .replace(/\b\d+m\d\ds\b|\b\d+\.\d+s\b|\b\d+ ?ms\b|<age>/g, '<age>')
+    .replace(/\b\d+ min \d\d s\b|\b\d+\.\d s\b|\b\d+ ms\b|<age>/g, '<age>')
     .replace(/[\w./@+-]*\.[cm]?[jt]s:(\d+|<line>)(:\d+)?/g, '<file>:<line>')
     .replace(/\d+/g, '0')
 }

@@ -76,7 +76,7 @@ describe('a streamed body left unread', () => {
     ])
     const message = failures[0]!.failureMessages.join('\n')
     expect(message).toContain('LeakError')
-    expect(message).toMatch(/1 socket\(s\) of http:\/\/127\.0\.0\.1:\d+ still active at the end of the test/)
+    expect(message).toMatch(/1 socket of http:\/\/127\.0\.0\.1:\d+ still active at the end of the test/)
     expect(message).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/report/)
     const line = lineOf(new URL('../failing/forgets-a-stream.test.ts', import.meta.url), '// forgotten')
     expect(message).toContain(`forgets-a-stream.test.ts:${line}:`)

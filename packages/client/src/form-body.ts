@@ -1,5 +1,6 @@
 import { stringify } from 'qs'
 import { InvalidRequestError } from './errors.js'
+import { describeValue } from './format/describe-value.js'
 
 /** A value a `form` field may hold: what `application/x-www-form-urlencoded` and qs can say. */
 export type FormValue =
@@ -19,7 +20,7 @@ export type FormInit = { [key: string]: FormValue }
  */
 export function encodeForm(form: unknown): string {
   if (!isPlainObject(form)) {
-    throw new InvalidRequestError(`form must be a plain object of fields, got ${describe(form)}.`)
+    throw new InvalidRequestError(`form must be a plain object of fields, got ${describeValue(form)}.`)
   }
   checkFields(form, 'form')
   return stringify(form)
@@ -42,7 +43,11 @@ function checkFields(value: unknown, path: string): void {
   if (value instanceof Date) throw bad(path, 'a Date', 'say how to send it, e.g. date.toISOString()')
   if (typeof value === 'bigint') throw bad(path, 'a BigInt', 'send String(value)')
   if (value === null) throw bad(path, 'null', "give '' for an empty field, or leave the key out")
-  throw bad(path, describe(value), 'form fields are strings, numbers, booleans, arrays and plain objects')
+  throw bad(
+    path,
+    describeValue(value),
+    'form fields are strings, numbers, booleans, arrays and plain objects',
+  )
 }
 
 function bad(path: string, what: string, fix: string): InvalidRequestError {
@@ -53,11 +58,4 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false
   const prototype = Object.getPrototypeOf(value)
   return prototype === Object.prototype || prototype === null
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'function') return 'a function'
-  if (typeof value === 'symbol') return 'a symbol'
-  if (typeof value === 'object' && value !== null) return `an object (${value.constructor?.name ?? 'Object'})`
-  return `${typeof value} ${String(value)}`
 }

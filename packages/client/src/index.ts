@@ -19,7 +19,7 @@ export {
   UnsupportedPlatformError,
 } from './errors.js'
 export type { FormInit, FormValue } from './form-body.js'
-export { formatAge, formatSocket, formatSockets } from './format-socket.js'
+export { formatSocket, formatSockets } from './format-socket.js'
 export { checkOptionKeys, type KnownKeys, knownKeys, nearestKey } from './option-keys.js'
 export { type OsSocket, osSockets } from './os-sockets.js'
 export { type ReadTcpTableOptions, readTcpTable, type TcpTableRow } from './proc-net-tcp.js'

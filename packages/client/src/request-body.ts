@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream'
 import { FormData as UndiciFormData, Response as UndiciResponse } from 'undici'
 import { InvalidRequestError } from './errors.js'
 import { encodeForm } from './form-body.js'
-import { describe, type RequestInit } from './request-input.js'
+import { describeValue } from './format/describe-value.js'
+import type { RequestInit } from './request-input.js'
 
 /** A body as undici sends it. */
 export type BodyValue = string | Uint8Array | Readable | AsyncIterable<Uint8Array> | null
@@ -36,7 +37,8 @@ export function encodeBody(
           'and remove circular references, or pass a string as `body`.',
       )
     }
-    if (text === undefined) throw new InvalidRequestError(`json is not serialisable: ${describe(init.json)}.`)
+    if (text === undefined)
+      throw new InvalidRequestError(`json is not serialisable: ${describeValue(init.json)}.`)
     return text
   }
   if (init.form !== undefined) {
@@ -59,7 +61,7 @@ export function encodeBody(
     return body as BodyValue
   throw new InvalidRequestError(
     `body must be a string, a Uint8Array/Buffer, URLSearchParams, a Blob, FormData, a Readable or an async ` +
-      `iterable, got ${describe(body)}. For an object, use \`json\` (or \`form\` for form fields).`,
+      `iterable, got ${describeValue(body)}. For an object, use \`json\` (or \`form\` for form fields).`,
   )
 }
 

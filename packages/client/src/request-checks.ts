@@ -1,5 +1,6 @@
 import { InvalidOptionError, InvalidRequestError } from './errors.js'
-import { describe, portHint, resolveUrl } from './request-input.js'
+import { describeValue } from './format/describe-value.js'
+import { portHint, resolveUrl } from './request-input.js'
 
 /**
  * Checks of what a request or an option says that undici would only reject after a connection was open,
@@ -63,7 +64,7 @@ export function checkCa(ca: unknown): string[] | undefined {
     const where = Array.isArray(ca) ? `ca[${i}]` : 'ca'
     if (typeof entry !== 'string' && !(entry instanceof Uint8Array)) {
       throw new InvalidOptionError(
-        `Session option ${where} must be PEM text (a string or Buffer with -----BEGIN CERTIFICATE-----), got ${describe(entry)}.`,
+        `Session option ${where} must be PEM text (a string or Buffer with -----BEGIN CERTIFICATE-----), got ${describeValue(entry)}.`,
       )
     }
     const text = Buffer.from(entry).toString('utf8')
@@ -79,7 +80,7 @@ export function checkCa(ca: unknown): string[] | undefined {
 
 export function checkBoolean(value: unknown, name: string): boolean | undefined {
   if (value === undefined || typeof value === 'boolean') return value
-  throw new InvalidOptionError(`Session option ${name} must be true or false, got ${describe(value)}.`)
+  throw new InvalidOptionError(`Session option ${name} must be true or false, got ${describeValue(value)}.`)
 }
 
 const socketStates = new Set(['idle', 'active'])
@@ -87,12 +88,12 @@ const socketStates = new Set(['idle', 'active'])
 /** `sockets({ origin, state })`: a typo must not turn a leak check into one that always passes. */
 export function checkSocketFilter(filter: unknown): { origin?: string; state?: 'idle' | 'active' } {
   if (typeof filter !== 'object' || filter === null) {
-    throw new InvalidOptionError(`sockets(filter): filter must be an object, got ${describe(filter)}.`)
+    throw new InvalidOptionError(`sockets(filter): filter must be an object, got ${describeValue(filter)}.`)
   }
   const { origin, state } = filter as { origin?: unknown; state?: unknown }
   if (state !== undefined && !socketStates.has(state as string)) {
     throw new InvalidOptionError(
-      `sockets({ state }): state must be 'idle' or 'active', got ${describe(state)}.`,
+      `sockets({ state }): state must be 'idle' or 'active', got ${describeValue(state)}.`,
     )
   }
   const out: { origin?: string; state?: 'idle' | 'active' } = {}
@@ -123,7 +124,7 @@ export function absoluteUrl(value: unknown, where: string): URL {
     }
   }
   throw new InvalidOptionError(
-    `${where} must be an absolute http(s) URL such as 'http://127.0.0.1:3000', got ${describe(value)}` +
+    `${where} must be an absolute http(s) URL such as 'http://127.0.0.1:3000', got ${describeValue(value)}` +
       `${portHint(value)}.`,
   )
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream'
 import type { AuthInit } from './auth.js'
 import { InvalidRequestError } from './errors.js'
 import type { FormInit } from './form-body.js'
+import { describeValue } from './format/describe-value.js'
 import { knownKeys } from './option-keys.js'
 import type { RedirectMode } from './redirect-follow.js'
 
@@ -101,7 +102,7 @@ const standardMethods = new Set([
 /** Resolves `url` against `baseUrl` and checks it is an absolute http(s) URL. */
 export function resolveUrl(url: unknown, baseUrl: URL | undefined, query: QueryInit | undefined): URL {
   if (typeof url !== 'string' && !(url instanceof URL)) {
-    throw new InvalidRequestError(`The URL must be a string or a URL, got ${describe(url)}.`)
+    throw new InvalidRequestError(`The URL must be a string or a URL, got ${describeValue(url)}.`)
   }
   let resolved: URL
   try {
@@ -136,14 +137,14 @@ function appendQuery(url: URL, query: QueryInit): void {
 
 function appendParams(params: URLSearchParams, query: QueryInit): void {
   if (typeof query !== 'object' || query === null) {
-    throw new InvalidRequestError(`query must be an object of parameters, got ${describe(query)}.`)
+    throw new InvalidRequestError(`query must be an object of parameters, got ${describeValue(query)}.`)
   }
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue
     for (const item of Array.isArray(value) ? value : [value]) {
       if (item !== null && typeof item === 'object') {
         throw new InvalidRequestError(
-          `query.${key} is ${describe(item)}, which would be sent as "[object Object]". Give a string, number or ` +
+          `query.${key} is ${describeValue(item)}, which would be sent as "[object Object]". Give a string, number or ` +
             'boolean (or an array of them), or serialise it yourself (JSON.stringify).',
         )
       }
@@ -168,7 +169,7 @@ export function resolveTarget(
   rawPath: unknown,
 ): RequestTarget {
   if (rawPath !== undefined && typeof rawPath !== 'boolean') {
-    throw new InvalidRequestError(`rawPath must be true or false, got ${describe(rawPath)}.`)
+    throw new InvalidRequestError(`rawPath must be true or false, got ${describeValue(rawPath)}.`)
   }
   if (!rawPath) {
     const resolved = resolveUrl(url, baseUrl, query)
@@ -217,7 +218,7 @@ export function buildHeaders(
   if (headers === undefined) return out
   if (typeof headers !== 'object' || headers === null) {
     throw new InvalidRequestError(
-      `headers must be an object or an iterable of [name, value] pairs, got ${describe(headers)}.`,
+      `headers must be an object or an iterable of [name, value] pairs, got ${describeValue(headers)}.`,
     )
   }
   const entries: Iterable<readonly [string, HeaderValue]> =
@@ -249,7 +250,9 @@ function checkHeaderName(name: unknown): string {
 
 function checkHeaderValue(name: string, value: unknown): string {
   if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new InvalidRequestError(`Header "${name}" must be a string or a number, got ${describe(value)}.`)
+    throw new InvalidRequestError(
+      `Header "${name}" must be a string or a number, got ${describeValue(value)}.`,
+    )
   }
   const text = String(value)
   if (forbiddenInValue.test(text)) {
@@ -265,23 +268,10 @@ function checkHeaderValue(name: string, value: unknown): string {
 export function checkTimeout(timeout: unknown, where: string): number {
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
     throw new InvalidRequestError(
-      `${where} must be a finite number of milliseconds ≥ 0 (0 disables it), got ${describe(timeout)}.`,
+      `${where} must be a finite number of milliseconds ≥ 0 (0 disables it), got ${describeValue(timeout)}.`,
     )
   }
   return timeout
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'number' && Number.isNaN(value)) return 'NaN'
-  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`
-  // JSON.stringify spells Infinity "null" and throws on a BigInt: numbers, bigints and symbols as String() does.
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'symbol') {
-    return `${typeof value} ${String(value)}`
-  }
-  if (value === undefined) return 'undefined'
-  return `${typeof value} ${JSON.stringify(value)}`
 }
 
 /** " (a port is 1 to 65535)" when `value` reads as a URL whose port is out of range: the usual cause. */

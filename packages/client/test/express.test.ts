@@ -50,7 +50,11 @@ describe('forms an express app reads with express.urlencoded({ extended: true })
   })
 
   test.each([
-    ['a function', { user: { name: () => 'x' } }, 'form.user.name is a function'],
+    [
+      'a function',
+      { user: { name: () => 'x' } },
+      'form.user.name is the function name with 0 declared parameters',
+    ],
     ['a Date', { when: new Date(0) }, 'form.when is a Date, which a form cannot carry: say how to send it'],
     ['a BigInt', { list: [1, 2n] }, 'form.list[1] is a BigInt'],
     ['null', { a: null }, "form.a is null, which a form cannot carry: give ''"],

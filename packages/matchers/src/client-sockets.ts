@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net'
 import { formatSocket, type SocketRecord, type SocketState } from '@spinup/client'
+import { formatEndpoint, plural } from '@spinup/client/format'
 import type { CheckedFilter } from './socket-filter.js'
 import type { HttpAgentLike, SessionLike, Target, UndiciStatsLike } from './targets.js'
-import { code, plural } from './text.js'
+import { code } from './text.js'
 
 /** What a client-side target holds right now, split into the sockets a matcher counts and the rest. */
 export interface SocketCount {
@@ -210,16 +211,11 @@ function agentKeyServes(key: string, protocol: string | undefined, origin: strin
 }
 
 function formatAgentSocket({ socket, state }: AgentSocket): string {
-  const line = `${state.padEnd(6)} ${endpoint(socket.localAddress, socket.localPort)} → ${endpoint(socket.remoteAddress, socket.remotePort)}`
+  const line = `${state.padEnd(6)} ${formatEndpoint(socket.localAddress, socket.localPort)} → ${formatEndpoint(socket.remoteAddress, socket.remotePort)}`
   // The request on a socket in use: node sets `_httpMessage` for as long as a ClientRequest owns it.
   const request = (socket as { _httpMessage?: { method?: unknown; path?: unknown } })._httpMessage
   if (state === 'active' && typeof request?.method === 'string' && typeof request.path === 'string') {
     return `${line}\n   ${request.method} ${request.path}`
   }
   return line
-}
-
-function endpoint(address: string | undefined, port: number | undefined): string {
-  const host = address?.includes(':') ? `[${address}]` : (address ?? '?')
-  return `${host}:${port ?? '?'}`
 }

@@ -1,13 +1,13 @@
 import { formatSocket, type SessionStats, type SocketRecord, type SocketState } from '@spinup/client'
+import { describeValue, indent, plural } from '@spinup/client/format'
 import type { MatcherState } from 'vitest'
 import { countSockets, type SocketCount } from './client-sockets.js'
-import { describeValue } from './describe-value.js'
 import { MatcherUsageError } from './errors.js'
 import { toHaveHeader, toHaveJsonBody, toHaveStatus } from './response-matchers.js'
 import { countConnections } from './server-connections.js'
 import { type CheckedFilter, checkCount, checkFilter } from './socket-filter.js'
 import { classifyTarget, type Target, targetLabel } from './targets.js'
-import { code, indent, plural, wrap } from './text.js'
+import { code, wrap } from './text.js'
 
 /** What vitest wants back from a matcher. */
 export interface MatcherOutcome {

@@ -1,8 +1,7 @@
 import { formatStatus, previewBody } from '@spinup/client'
+import { describeValue, indent } from '@spinup/client/format'
 import type { MatcherState } from 'vitest'
-import { describeValue } from './describe-value.js'
 import { MatcherUsageError } from './errors.js'
-import { indent } from './text.js'
 
 /** What the response matchers read: the shape of @spinup/client's SessionResponse and StreamedResponse. */
 interface ResponseLike {

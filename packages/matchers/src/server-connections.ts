@@ -1,8 +1,8 @@
-import { formatAge, formatSocket, type SocketRecord } from '@spinup/client'
-import { describeValue } from './describe-value.js'
+import { formatSocket, type SocketRecord } from '@spinup/client'
+import { describeValue, formatDuration, formatEndpoint, indent, plural } from '@spinup/client/format'
 import { MatcherUsageError } from './errors.js'
 import { classifyTarget, type ServerConnectionLike, type ServerHandleLike } from './targets.js'
-import { code, indent, plural } from './text.js'
+import { code } from './text.js'
 
 /** The connections a server holds right now, as the server sees them. */
 export interface ConnectionCount {
@@ -74,16 +74,18 @@ function formatServerConnection(
   now: number,
 ): string {
   const facts: string[] = []
-  if (connection.openedAt !== undefined) facts.push(`open ${formatAge(now - connection.openedAt)}`)
+  if (connection.openedAt !== undefined) facts.push(`open ${formatDuration(now - connection.openedAt)}`)
   if (connection.requests !== undefined) facts.push(plural(connection.requests, 'request'))
   if (!connection.inFlight && connection.requests !== undefined) facts.push('idle')
   const lines = [
-    `from ${endpoint(connection.remoteAddress, connection.remotePort)}` +
+    `from ${formatEndpoint(connection.remoteAddress, connection.remotePort)}` +
       (facts.length > 0 ? `  ${facts.join(', ')}` : ''),
   ]
   const request = connection.inFlight
   if (request) {
-    lines.push(`   ${request.method} ${request.url}  in flight for ${formatAge(now - request.startedAt)}`)
+    lines.push(
+      `   ${request.method} ${request.url}  in flight for ${formatDuration(now - request.startedAt)}`,
+    )
   }
   if (client) {
     lines.push('   its client socket, in api.session:', indent(formatSocket(client, now), 3))
@@ -118,9 +120,4 @@ const unmapped = (address: string) => address.replace(/^::ffff:/, '')
 
 function sameHost(a: string, b: string): boolean {
   return unmapped(a) === unmapped(b)
-}
-
-function endpoint(address: string, port: number): string {
-  const host = unmapped(address)
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`
 }

@@ -1,5 +1,5 @@
 import type { SocketState } from '@spinup/client'
-import { describeValue } from './describe-value.js'
+import { describeValue } from '@spinup/client/format'
 import { MatcherUsageError } from './errors.js'
 
 /** Which client-side sockets a matcher counts. */

@@ -1,8 +1,3 @@
-/** `1 socket`, `2 sockets`; with a plural form for phrases such as `socket is` / `sockets are`. */
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`
-}
-
 /** Messages must read well in a terminal 100 columns wide. */
 export const MESSAGE_WIDTH = 100
 
@@ -31,13 +26,4 @@ export function wrap(text: string, prefix = '', width = MESSAGE_WIDTH): string {
   }
   lines.push(line)
   return lines.join('\n').replace(/\u00a0/g, ' ')
-}
-
-/** Indents every line of a block. */
-export function indent(block: string, by = 2): string {
-  const pad = ' '.repeat(by)
-  return block
-    .split('\n')
-    .map((line) => pad + line)
-    .join('\n')
 }

@@ -50,7 +50,7 @@ describe('a target that is none of the supported ones', () => {
       `"toHaveIdleSockets() checks a spinup Session, an undici Agent, Pool or Client, or a node:http Agent, but expect() was given a Promise (is an await missing?)."`,
     )
     expect(usageError(() => expect({ open: 0 }).toHaveOpenSockets(0))).toMatchInlineSnapshot(
-      `"toHaveOpenSockets() checks a spinup Session, an undici Agent, Pool or Client, or a node:http Agent, but expect() was given a plain object with keys open."`,
+      `"toHaveOpenSockets() checks a spinup Session, an undici Agent, Pool or Client, or a node:http Agent, but expect() was given an object with keys "open"."`,
     )
     expect(usageError(() => expect(null).toHaveOpenConnections(0))).toMatchInlineSnapshot(
       `"toHaveOpenConnections() counts the connections a server holds, as the server sees them: it checks a handle from useServer() or startServer() of @spinup/fixtures, but expect() was given null."`,

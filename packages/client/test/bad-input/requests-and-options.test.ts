@@ -35,7 +35,7 @@ describe('bad input is rejected with a clear error before any socket opens', () 
     [
       'a non-numeric timeout',
       (s) => s.get('http://127.0.0.1:1/', { timeout: '100' as unknown as number }),
-      /timeout must be a finite number of milliseconds ≥ 0 \(0 disables it\), got string "100"/,
+      /timeout must be a finite number of milliseconds ≥ 0 \(0 disables it\), got the string "100"/,
     ],
     [
       'body and json together',
@@ -89,7 +89,7 @@ describe('bad Session options throw from the constructor', () => {
   test.each([
     [{ baseUrl: 'not a url' }, /baseUrl must be an absolute http\(s\) URL/],
     [{ baseUrl: 'ws://127.0.0.1' }, /baseUrl: Unsupported protocol "ws:"/],
-    [{ timeout: Number.NaN }, /Session option timeout: timeout must be a finite number.*got NaN/],
+    [{ timeout: Number.NaN }, /Session option timeout: timeout must be a finite number.*got the number NaN/],
     [{ socketsPerOrigin: 0 }, /socketsPerOrigin must be a whole number ≥ 1, got 0/],
     [{ headers: { 'bad name': 'x' } }, /Session option headers: Invalid header name "bad name"/],
   ])('%o', (options, message) => {

@@ -13,7 +13,7 @@ export function normalize(message: string, ports: Record<string, number> = {}): 
   }
   text = text
     .replace(/(\d{1,3}(?:\.\d{1,3}){3}):\d+\b/g, '$1:<port>')
-    .replace(/\b\d+m\d\ds\b|\b\d+\.\d+s\b|\b\d+ms\b/g, '<age>')
+    .replace(/\b\d+ min \d\d s\b|\b\d+\.\d s\b|\b\d+ ms\b/g, '<age>')
     .replace(/(?:\/?[\w.@+-]+\/)*(test\/[\w.-]+\.ts):\d+:\d+/g, '$1:<line>')
   const ids = new Map<string, number>()
   return text.replace(/#(\d+)\b/g, (_, id: string) => {
