@@ -1,7 +1,7 @@
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { osSockets, Session } from '../src/index.js'
 import { establishedTo } from './support/os.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
 
 /** A server that accepts requests and never answers them. */
 let server: TestServer

@@ -1,7 +1,7 @@
+import { sendBody, startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { Session } from '../src/index.js'
 import { establishedTo } from './support/os.js'
-import { sendBody, startTestServer, type TestServer } from './support/test-server.js'
 
 describe('buffered requests never pin a socket', () => {
   let server: TestServer

@@ -1,7 +1,7 @@
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { fetch as undiciFetch } from 'undici'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { InvalidCookieError, Session } from '../src/index.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
 import { startHttpsServer } from './support/tls.js'
 
 /** A server that sets what `?set=` says (repeatable) and answers with the Cookie header it received. */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { RedirectError, Session } from '../src/index.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
 
 interface Seen {
   method: string

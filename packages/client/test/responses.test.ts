@@ -1,6 +1,6 @@
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { InvalidRequestError, NotJsonError, previewBody, Session } from '../src/index.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
 
 let server: TestServer
 let session: Session

@@ -1,6 +1,6 @@
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { Session } from '../src/index.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
 
 let server: TestServer
 let session: Session

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { Session, SpinupError, StaleConnectionError } from '../src/index.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
 
 /**
  * A server that answers the first request on each connection and, on the second, drops the connection

@@ -1,7 +1,7 @@
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { formatSockets, Session } from '../src/index.js'
 import { establishedTo } from './support/os.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
 
 let server: TestServer
 let session: Session

@@ -1,6 +1,6 @@
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { checkOptionKeys, knownKeys, Session, SpinupError, UnknownOptionError } from '../src/index.js'
-import { startTestServer, type TestServer } from './support/test-server.js'
 
 let server: TestServer
 beforeAll(async () => {

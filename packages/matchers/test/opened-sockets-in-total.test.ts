@@ -1,15 +1,16 @@
 import { Session } from '@spinup/client'
+import type { Handler } from '@spinup/test-support'
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import type { Handler } from './support/http-server.js'
-import { routes, startHttpServer, type TestServer } from './support/http-server.js'
 import { failureOf, normalize } from './support/normalize.js'
+import { routes } from './support/routes.js'
 
 let api: TestServer
 let session: Session
 
 beforeEach(async () => {
-  api = await startHttpServer(routes)
-  session = new Session({ baseUrl: api.origin })
+  api = await startTestServer(routes)
+  session = new Session({ baseUrl: api.url })
 })
 afterEach(async () => {
   await session.close()
@@ -22,7 +23,7 @@ test('sequential requests reuse one connection', async () => {
   expect(session).toHaveOpenedSocketsInTotal(1)
   expect(session).not.toHaveOpenedSocketsInTotal(5)
   // The server agrees: it accepted one connection and still holds it.
-  expect(api.sockets.size).toBe(1)
+  expect(api.openConnections()).toBe(1)
 })
 
 test('closed connections still count: the total is of every connection ever opened', async () => {
@@ -35,10 +36,10 @@ test('closed connections still count: the total is of every connection ever open
 
 test('too many connections: the message tallies requests and reuse, and lists what is open', async () => {
   // Three requests the server answers only once all three arrived: three connections, for certain.
-  const gate = await startHttpServer(gated(3))
+  const gate = await startTestServer(gated(3))
   try {
-    await Promise.all(Array.from({ length: 3 }, () => session.get(`${gate.origin}/gate`)))
-    await session.get(`${gate.origin}/gate`)
+    await Promise.all(Array.from({ length: 3 }, () => session.get(`${gate.url}/gate`)))
+    await session.get(`${gate.url}/gate`)
     const message = failureOf(() => expect(session).toHaveOpenedSocketsInTotal(1))
     // Which of the three connections the fourth request reused is the pool's choice.
     expect(

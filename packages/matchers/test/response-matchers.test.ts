@@ -1,12 +1,12 @@
 import { Session } from '@spinup/client'
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startHttpServer, type TestServer } from './support/http-server.js'
 import { failureOf, normalize } from './support/normalize.js'
 
 let server: TestServer
 let session: Session
 beforeAll(async () => {
-  server = await startHttpServer((req, res) => {
+  server = await startTestServer((req, res) => {
     if (req.url === '/users') {
       res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' })
       return res.end(JSON.stringify({ error: 'name is required', fields: ['name'] }))
@@ -19,7 +19,7 @@ beforeAll(async () => {
     res.writeHead(201, { 'content-type': 'application/json', 'x-request-id': 'abc-123' })
     res.end(JSON.stringify({ id: 7, name: 'Ada', tags: ['x', 'y'], meta: { createdBy: 'test' } }))
   })
-  session = new Session({ baseUrl: server.origin })
+  session = new Session({ baseUrl: server.url })
 })
 afterAll(async () => {
   await session.close()
@@ -105,7 +105,7 @@ describe('toHaveHeader', () => {
     const res = await session.get('/')
     const message = failureOf(() => expect(res).toHaveHeader('x-request-id', 'zzz'))
     expect(message).toContain('x-request-id: "abc-123"')
-    expect(message).toContain(`GET ${server.origin}/ answered 201 Created`)
+    expect(message).toContain(`GET ${server.url}/ answered 201 Created`)
   })
 })
 
@@ -125,9 +125,7 @@ describe('toHaveJsonBody', () => {
     } catch (e) {
       error = e
     }
-    expect((error as Error).message).toContain(
-      `The body of GET ${server.origin}/ (201 Created) does not match:`,
-    )
+    expect((error as Error).message).toContain(`The body of GET ${server.url}/ (201 Created) does not match:`)
     // What vitest's reporter diffs: the parsed body against the expected object.
     expect(error).toMatchObject({ actual: expect.objectContaining({ id: 7 }), expected: { id: 8 } })
   })

@@ -1,21 +1,31 @@
-import { afterEach, beforeEach, expect, test } from 'vitest'
-import { routes } from './support/http-server.js'
+import { readTcpTable, socketInodes } from '@spinup/client'
+// The real useServer() handle, not a stand-in of the same shape. @spinup/fixtures depends on this package,
+// so this package cannot declare it back: a dependency cycle lets pnpm build the two at once, and fixtures'
+// build fails on a fresh clone without matchers' dist. The workspace root's devDependency provides it (for
+// vitest.config.ts), built before any test runs.
+import { useServer } from '@spinup/fixtures'
+import { afterEach, expect, test } from 'vitest'
 import { asyncFailureOf, failureOf, locationOf, normalize } from './support/normalize.js'
-import { type ServerHandle, startServerHandle } from './support/server-handle.js'
+import { routes } from './support/routes.js'
 
-// A stand-in with the shape of a @spinup/fixtures useServer() handle, on a real node:http server: the
-// matchers recognise a handle by shape, so they cannot tell the two apart (scripts/consumer/matchers runs
-// the same checks against the real useServer() from the packed tarballs).
-let api: ServerHandle
+// Requests left in flight on purpose settle once useServer's own afterEach (registered later, so run
+// earlier) has closed the session and stopped the server.
 const pending: Promise<unknown>[] = []
-
-beforeEach(async () => {
-  api = await startServerHandle(routes)
-})
 afterEach(async () => {
-  await api.close()
   await Promise.all(pending.splice(0))
 })
+
+// These tests leave requests in flight on purpose: the leak check at the end of each test is fixtures' own
+// behaviour, tested there.
+const api = useServer(routes, { leaks: 'off' })
+
+/** The server side of this process's connections to `port`, as the kernel lists them: the independent witness. */
+function serverSideSockets(port: number): number {
+  const held = socketInodes(process.pid)
+  return readTcpTable().filter(
+    (row) => row.localPort === port && row.state !== 'LISTEN' && held.has(row.inode),
+  ).length
+}
 
 test('counts the connections the server holds, as the server sees them', async () => {
   expect(api).toHaveOpenConnections(0)
@@ -23,7 +33,7 @@ test('counts the connections the server holds, as the server sees them', async (
   // The client has its socket once the response is read; the server accepted it before answering.
   expect(api).toHaveOpenConnections(1)
   expect(api).not.toHaveOpenConnections(0)
-  expect(api.server.sockets.size).toBe(1)
+  expect(serverSideSockets(api.port)).toBe(1)
 })
 
 test('a close the client makes reaches the server a moment later: expect.poll waits for it', async () => {
@@ -31,13 +41,13 @@ test('a close the client makes reaches the server a moment later: expect.poll wa
   await api.session.closeAllConnections()
   expect(api.session).toHaveOpenSockets(0)
   await expect.poll(() => api, { timeout: 2_000, interval: 5 }).toHaveOpenConnections(0)
-  expect(api.server.sockets.size).toBe(0)
+  expect(serverSideSockets(api.port)).toBe(0)
 })
 
 test('the message pairs each connection with its client socket: request, and the line that made it', async () => {
   await api.session.get('/hello')
   pending.push(api.session.get('/never').catch((error: unknown) => error)) // ← still in flight
-  await api.server.receivedRequests(2)
+  await expect.poll(() => api.connections().inFlight.length).toBe(1)
   // A second client: the server sees its connection, the session knows nothing of it.
   const response = await fetch(`${api.origin}/hello`)
   await response.text()

@@ -1,7 +1,8 @@
 import { Session } from '@spinup/client'
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { routes, startHttpServer, type TestServer } from './support/http-server.js'
 import { failureOf, locationOf, normalize } from './support/normalize.js'
+import { routes } from './support/routes.js'
 
 let api: TestServer
 let other: TestServer
@@ -9,8 +10,8 @@ let session: Session
 const pending: Promise<unknown>[] = []
 
 beforeEach(async () => {
-  ;[api, other] = await Promise.all([startHttpServer(routes), startHttpServer(routes)])
-  session = new Session({ baseUrl: api.origin })
+  ;[api, other] = await Promise.all([startTestServer(routes), startTestServer(routes)])
+  session = new Session({ baseUrl: api.url })
 })
 afterEach(async () => {
   await session.close()
@@ -120,15 +121,15 @@ describe('a request still waiting for its response', () => {
 describe('filters', () => {
   test('origin and state count only the matching sockets and name the others', async () => {
     await session.get('/hello')
-    const res = await session.stream(`${other.origin}/stream`)
+    const res = await session.stream(`${other.url}/stream`)
     expect(session).toHaveOpenSockets(2)
-    expect(session).toHaveOpenSockets(1, { origin: api.origin })
-    expect(session).toHaveOpenSockets(1, { origin: `${other.origin}/any/path?q=1` })
-    expect(session).toHaveOpenSockets(1, { origin: new URL(other.origin) })
+    expect(session).toHaveOpenSockets(1, { origin: api.url })
+    expect(session).toHaveOpenSockets(1, { origin: `${other.url}/any/path?q=1` })
+    expect(session).toHaveOpenSockets(1, { origin: new URL(other.url) })
     expect(session).toHaveOpenSockets(1, { state: 'idle' })
-    expect(session).toHaveOpenSockets(0, { origin: api.origin, state: 'active' })
-    expect(session).toHaveIdleSockets(0, { origin: other.origin })
-    expect(session).toHaveActiveSockets(1, { origin: other.origin })
+    expect(session).toHaveOpenSockets(0, { origin: api.url, state: 'active' })
+    expect(session).toHaveIdleSockets(0, { origin: other.url })
+    expect(session).toHaveActiveSockets(1, { origin: other.url })
 
     // Fewer than expected: the sockets the filter left out are the likely explanation, so they are listed.
     const tooFew = failureOf(() => expect(session).toHaveIdleSockets(2))
@@ -144,7 +145,7 @@ describe('filters', () => {
            made at test/session-sockets.test.ts:<line>"
     `)
     // More than expected: the counted sockets are listed; the rest is only counted.
-    const tooMany = failureOf(() => expect(session).toHaveOpenSockets(0, { origin: other.origin }))
+    const tooMany = failureOf(() => expect(session).toHaveOpenSockets(0, { origin: other.url }))
     expect(normalize(tooMany, ports())).toMatchInlineSnapshot(`
       "expect(session).toHaveOpenSockets(0, { origin: 'http://127.0.0.1:<other>' })
 
@@ -165,7 +166,7 @@ describe('filters', () => {
 
   test('.not with a filter', async () => {
     await session.get('/hello')
-    expect(session).not.toHaveOpenSockets(1, { origin: other.origin })
+    expect(session).not.toHaveOpenSockets(1, { origin: other.url })
     const message = failureOf(() => expect(session).not.toHaveOpenSockets(1, { state: 'idle' }))
     expect(normalize(message, ports())).toMatchInlineSnapshot(`
       "expect(session).not.toHaveOpenSockets(1, { state: 'idle' })

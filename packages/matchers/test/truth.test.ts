@@ -1,14 +1,15 @@
 import { osSockets, Session } from '@spinup/client'
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { routes, startHttpServer, type TestServer } from './support/http-server.js'
 import { asyncFailureOf, normalize } from './support/normalize.js'
+import { routes } from './support/routes.js'
 
 let api: TestServer
 let session: Session
 
 beforeEach(async () => {
-  api = await startHttpServer(routes)
-  session = new Session({ baseUrl: api.origin })
+  api = await startTestServer(routes)
+  session = new Session({ baseUrl: api.url })
 })
 afterEach(async () => {
   await session.close()
@@ -59,7 +60,7 @@ test('a close the server starts reaches the session later: expect.poll waits for
   await session.get('/hello')
   expect(session).toHaveIdleSockets(1)
   // The server ends the connection; the client learns of it only when the FIN arrives.
-  for (const socket of api.sockets) socket.end()
+  for (const connection of api.connections) connection.socket.end()
   await expect.poll(() => session, { timeout: 2_000, interval: 5 }).toHaveOpenSockets(0)
   expect(established()).toEqual([])
 })

@@ -1,16 +1,17 @@
 import { once } from 'node:events'
 import http from 'node:http'
 import { osSockets } from '@spinup/client'
+import { startTestServer, type TestServer } from '@spinup/test-support'
 import { Agent, Client, Pool, request } from 'undici'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { routes, startHttpServer, type TestServer } from './support/http-server.js'
 import { failureOf, normalize } from './support/normalize.js'
+import { routes } from './support/routes.js'
 
 let api: TestServer
 let other: TestServer
 
 beforeEach(async () => {
-  ;[api, other] = await Promise.all([startHttpServer(routes), startHttpServer(routes)])
+  ;[api, other] = await Promise.all([startTestServer(routes), startTestServer(routes)])
 })
 afterEach(async () => {
   await Promise.all([api.close(), other.close()])
@@ -29,14 +30,14 @@ describe('an undici Agent, through its per-origin stats', () => {
 
   test('counts open, idle and active connections per origin, with no attribution', async () => {
     expect(agent).toHaveOpenSockets(0)
-    const read = await request(`${api.origin}/hello`, { dispatcher: agent })
+    const read = await request(`${api.url}/hello`, { dispatcher: agent })
     await read.body.text()
-    const unread = await request(`${other.origin}/stream`, { dispatcher: agent })
+    const unread = await request(`${other.url}/stream`, { dispatcher: agent })
     expect(agent).toHaveOpenSockets(2)
     expect(agent).toHaveIdleSockets(1)
     expect(agent).toHaveActiveSockets(1)
-    expect(agent).toHaveActiveSockets(1, { origin: other.origin })
-    expect(agent).toHaveOpenSockets(0, { origin: api.origin, state: 'active' })
+    expect(agent).toHaveActiveSockets(1, { origin: other.url })
+    expect(agent).toHaveOpenSockets(0, { origin: api.url, state: 'active' })
     // The OS sees the same two connections.
     expect(osSockets({ remotePort: api.port }).length + osSockets({ remotePort: other.port }).length).toBe(2)
 
@@ -62,10 +63,10 @@ describe('an undici Agent, through its per-origin stats', () => {
   })
 
   test('.not, and a filter that leaves sockets out', async () => {
-    const read = await request(`${api.origin}/hello`, { dispatcher: agent })
+    const read = await request(`${api.url}/hello`, { dispatcher: agent })
     await read.body.text()
     expect(agent).not.toHaveActiveSockets(1)
-    const message = failureOf(() => expect(agent).toHaveIdleSockets(1, { origin: other.origin }))
+    const message = failureOf(() => expect(agent).toHaveIdleSockets(1, { origin: other.url }))
     expect(normalize(message, ports())).toMatchInlineSnapshot(`
       "expect(agent).toHaveIdleSockets(1, { origin: 'http://127.0.0.1:<other>' })
 
@@ -84,14 +85,14 @@ describe('an undici Agent, through its per-origin stats', () => {
 
 describe('an undici Pool and Client, through their stats', () => {
   test('a Pool with a body left unread', async () => {
-    const pool = new Pool(api.origin)
+    const pool = new Pool(api.url)
     try {
       // A body left unread: pool.destroy() below takes its connection down.
       await pool.request({ path: '/stream', method: 'GET' })
       expect(pool).toHaveOpenSockets(1)
       expect(pool).toHaveActiveSockets(1)
-      expect(pool).toHaveOpenSockets(1, { origin: api.origin })
-      expect(pool).toHaveOpenSockets(0, { origin: other.origin })
+      expect(pool).toHaveOpenSockets(1, { origin: api.url })
+      expect(pool).toHaveOpenSockets(0, { origin: other.url })
       const message = failureOf(() => expect(pool).toHaveActiveSockets(0))
       expect(normalize(message, ports())).toMatchInlineSnapshot(`
         "expect(pool).toHaveActiveSockets(0)
@@ -115,7 +116,7 @@ describe('an undici Pool and Client, through their stats', () => {
   })
 
   test('a Client: one connection, connected or not', async () => {
-    const client = new Client(api.origin)
+    const client = new Client(api.url)
     try {
       expect(client).toHaveOpenSockets(0)
       const res = await client.request({ path: '/hello', method: 'GET' })
@@ -156,16 +157,16 @@ describe('a node:http Agent, through sockets and freeSockets', () => {
   }
 
   test('in-use and free sockets, each listed by address, with no attribution', async () => {
-    const read = await get(`${api.origin}/hello`)
+    const read = await get(`${api.url}/hello`)
     read.resume()
     // The socket goes back to freeSockets on the response's 'end', a tick after the body is read.
     await once(agent, 'free')
-    const unread = await get(`${other.origin}/stream`)
+    const unread = await get(`${other.url}/stream`)
     expect(agent).toHaveOpenSockets(2)
     expect(agent).toHaveIdleSockets(1)
-    expect(agent).toHaveIdleSockets(1, { origin: api.origin })
-    expect(agent).toHaveActiveSockets(1, { origin: `${other.origin}/` })
-    expect(agent).toHaveActiveSockets(0, { origin: api.origin })
+    expect(agent).toHaveIdleSockets(1, { origin: api.url })
+    expect(agent).toHaveActiveSockets(1, { origin: `${other.url}/` })
+    expect(agent).toHaveActiveSockets(0, { origin: api.url })
     // Another scheme is another origin, even on the same host and port.
     expect(agent).toHaveOpenSockets(0, { origin: `https://127.0.0.1:${api.port}` })
 
@@ -190,7 +191,7 @@ describe('a node:http Agent, through sockets and freeSockets', () => {
   })
 
   test('agent.destroy() brings the count to 0', async () => {
-    const read = await get(`${api.origin}/hello`)
+    const read = await get(`${api.url}/hello`)
     read.resume()
     await once(agent, 'free')
     expect(agent).toHaveOpenSockets(1)

@@ -10,3 +10,4 @@ export {
   startVitest,
 } from './child-vitest.js'
 export { GROUP_KILL_WAIT_MS, groupMembers, isAlive, killGroup, signalGroup } from './process-group.js'
+export { type Handler, type ServerSocket, sendBody, startTestServer, type TestServer } from './test-server.js'
