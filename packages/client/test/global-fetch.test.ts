@@ -68,7 +68,9 @@ test('sequential undici.request and fetch calls on session.dispatcher share one 
     expect(await res.body.text()).toBe(`fetched /r/${i}`)
   }
   for (let i = 0; i < 20; i++) {
-    const res = await fetch(`${server.url}/f/${i}`, { dispatcher: session.dispatcher } as RequestInit)
+    // Node's fetch types `dispatcher` with its bundled undici-types: another declaration of the same class.
+    const init = { dispatcher: session.dispatcher } as unknown as RequestInit
+    const res = await fetch(`${server.url}/f/${i}`, init)
     expect(await res.text()).toBe(`fetched /f/${i}`)
   }
   // Counted by the server, not by the session.
