@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startVitest } from '@spinup/test-support'
 import type { BenchContext, BenchModule, BenchRow } from '../bench-module.js'
 import { trackChild } from '../child-server.js'
 import { median, round } from '../stats.js'
@@ -13,12 +12,6 @@ const HAND_WRITTEN_BAR = 1.1
 const SUPERTEST_BAR = 1
 
 const folder = fileURLToPath(new URL('../test-file/', import.meta.url))
-const vitestBin = join(
-  createRequire(import.meta.url)
-    .resolve('vitest/package.json')
-    .replace(/package\.json$/, ''),
-  'vitest.mjs',
-)
 
 interface Form {
   readonly name: string
@@ -35,10 +28,14 @@ function form(name: string, file: string): Form {
   return { name, file, fileMs: [], cpuMs: [], wallMs: [] }
 }
 
+/** A child run that takes longer than this is killed with its workers, and the benchmark fails saying so. */
+const FILE_BUDGET_MS = 5 * 60_000
+
 /**
- * Runs one test file in a child vitest of its own and returns what the file measured. The child leads its
- * own process group, so an interrupted benchmark kills its workers with it. NODE_EXTRA_CA_CERTS is dropped
- * for every form alike: it costs each node start ~50 ms here (spinup drops it for its own server processes).
+ * Runs one test file in a child vitest of its own (@spinup/test-support's runner: its own process group,
+ * killed whole after FILE_BUDGET_MS) and returns what the file measured. The group is also tracked, so an
+ * interrupted benchmark kills the run's workers with it. The runner drops NODE_EXTRA_CA_CERTS for every
+ * form alike: it costs each node start ~50 ms here (spinup drops it for its own server processes).
  */
 async function runFile(
   file: string,
@@ -46,30 +43,29 @@ async function runFile(
   dir: string,
 ): Promise<{ fileMs: number; cpuMs: number; wallMs: number }> {
   const out = join(dir, `${file}.ms`)
-  const { NODE_EXTRA_CA_CERTS: _dropped, ...inherited } = process.env
   const started = performance.now()
-  const child = spawn(process.execPath, [vitestBin, 'run', '--root', folder, file], {
-    cwd: folder,
-    env: { ...inherited, ...env, BENCH_TESTFILE_OUT: out },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+  const run = startVitest({
+    root: folder,
+    files: [file],
+    // The project's own reporter, as a user's run prints it: the benchmark reads the file's figures, not a report.
+    jsonReport: false,
+    env: { ...env, BENCH_TESTFILE_OUT: out },
+    budgetMs: FILE_BUDGET_MS,
   })
-  trackChild(child, { group: true })
-  let output = ''
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-4000)
+  trackChild(run.child, { group: true })
+  try {
+    const { code, signal } = await run.exited
+    const wallMs = performance.now() - started
+    if (code !== 0) {
+      const why = run.timedOut() ? `killed after ${FILE_BUDGET_MS} ms` : `exit ${code ?? signal}`
+      throw new Error(`test-file benchmark: ${file} failed (${why}):\n${run.output().slice(-4000)}`)
+    }
+    const { ms, cpuMs } = JSON.parse(await readFile(out, 'utf8')) as { ms: number; cpuMs: number }
+    await rm(out, { force: true })
+    return { fileMs: ms, cpuMs, wallMs }
+  } finally {
+    await run.cleanup()
   }
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('exit', (exitCode, signal) => resolve(signal ? -1 : exitCode))
-  })
-  const wallMs = performance.now() - started
-  if (code !== 0) throw new Error(`test-file benchmark: ${file} failed (exit ${code}):\n${output}`)
-  const { ms, cpuMs } = JSON.parse(await readFile(out, 'utf8')) as { ms: number; cpuMs: number }
-  await rm(out, { force: true })
-  return { fileMs: ms, cpuMs, wallMs }
 }
 
 /** Interleaved rounds of child vitest runs, one per form, the order shifting each round. */
