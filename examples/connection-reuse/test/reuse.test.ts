@@ -5,6 +5,7 @@
  */
 import type { Session } from '@spinup/client'
 import { useServer } from '@spinup/fixtures'
+import { failureOf } from '@spinup/test-support'
 import { expect, test } from 'vitest'
 import { app } from '../src/app.js'
 
@@ -13,15 +14,6 @@ const api = useServer(app)
 /** The client ports the server saw, one per request. */
 async function clientPortOf(session: Session): Promise<number> {
   return ((await (await session.get('/')).json()) as { clientPort: number }).clientPort
-}
-
-function failureOf(assertion: () => void): string {
-  try {
-    assertion()
-  } catch (error) {
-    return (error as Error).message
-  }
-  throw new Error('the assertion passed, but this example expected it to fail')
 }
 
 test('100 sequential requests share one connection', async () => {

@@ -4,31 +4,13 @@
  * naming the request and the line that made it, and the leak guard of `useServer()` fails a test that ends
  * with one still unread.
  */
-import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { useServer } from '@spinup/fixtures'
-import { childRunTestTimeout, runVitest } from '@spinup/test-support'
+import { childRunTestTimeout, failureOf, lineOf, runVitest } from '@spinup/test-support'
 import { describe, expect, test } from 'vitest'
 import { app, BIG } from '../src/app.js'
 
 const api = useServer(app)
-
-/** The 1-based line of this file that holds `marker`: failure messages name the line of the request. */
-function lineOf(file: URL, marker: string): number {
-  const lines = readFileSync(file, 'utf8').split('\n')
-  const index = lines.findIndex((line) => line.includes(marker) && !line.includes('lineOf('))
-  if (index < 0) throw new Error(`marker ${marker} not found in ${file.pathname}`)
-  return index + 1
-}
-
-function failureOf(assertion: () => void): string {
-  try {
-    assertion()
-  } catch (error) {
-    return (error as Error).message
-  }
-  throw new Error('the assertion passed, but this example expected it to fail')
-}
 
 describe('a streamed body left unread', () => {
   test('toHaveActiveSockets(0) fails, naming the request and the line that made it', async () => {

@@ -1,8 +1,8 @@
 import { Session } from '@spinup/client'
 import type { Handler } from '@spinup/test-support'
-import { startTestServer, type TestServer } from '@spinup/test-support'
+import { failureOf, startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { failureOf, normalize } from './support/normalize.js'
+import { normalize } from './support/normalize.js'
 import { routes } from './support/routes.js'
 
 let api: TestServer

@@ -1,7 +1,7 @@
 import { Session } from '@spinup/client'
-import { startTestServer, type TestServer } from '@spinup/test-support'
+import { failureOf, startTestServer, type TestServer } from '@spinup/test-support'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { failureOf, normalize } from './support/normalize.js'
+import { normalize } from './support/normalize.js'
 
 let server: TestServer
 let session: Session

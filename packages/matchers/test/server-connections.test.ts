@@ -4,8 +4,9 @@ import { osSockets } from '@spinup/client'
 // build fails on a fresh clone without matchers' dist. The workspace root's devDependency provides it (for
 // vitest.config.ts), built before any test runs.
 import { useServer } from '@spinup/fixtures'
+import { asyncFailureOf, failureOf } from '@spinup/test-support'
 import { afterEach, expect, test } from 'vitest'
-import { asyncFailureOf, failureOf, locationOf, normalize } from './support/normalize.js'
+import { locationOf, normalize } from './support/normalize.js'
 import { routes } from './support/routes.js'
 
 // Requests left in flight on purpose settle once useServer's own afterEach (registered later, so run

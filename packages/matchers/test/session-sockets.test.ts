@@ -1,7 +1,7 @@
 import { Session } from '@spinup/client'
-import { startTestServer, type TestServer } from '@spinup/test-support'
+import { failureOf, startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { failureOf, locationOf, normalize } from './support/normalize.js'
+import { locationOf, normalize } from './support/normalize.js'
 import { routes } from './support/routes.js'
 
 let api: TestServer

@@ -1,7 +1,7 @@
 import { osSockets, Session } from '@spinup/client'
-import { startTestServer, type TestServer } from '@spinup/test-support'
+import { asyncFailureOf, startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { asyncFailureOf, normalize } from './support/normalize.js'
+import { normalize } from './support/normalize.js'
 import { routes } from './support/routes.js'
 
 let api: TestServer

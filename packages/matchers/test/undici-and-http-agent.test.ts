@@ -1,10 +1,10 @@
 import { once } from 'node:events'
 import http from 'node:http'
 import { osSockets } from '@spinup/client'
-import { startTestServer, type TestServer } from '@spinup/test-support'
+import { failureOf, startTestServer, type TestServer } from '@spinup/test-support'
 import { Agent, Client, Pool, request } from 'undici'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { failureOf, normalize } from './support/normalize.js'
+import { normalize } from './support/normalize.js'
 import { routes } from './support/routes.js'
 
 let api: TestServer
