@@ -7,7 +7,8 @@ const children = fileURLToPath(new URL('./children/', import.meta.url))
 test('a child run that hangs is killed with its whole group when its budget runs out', {
   timeout: childRunTestTimeout(),
 }, async () => {
-  const run = startVitest({ root: children, files: ['hangs.child.ts'], budgetMs: 8_000 })
+  // Long enough for a child vitest to start and say who is who on a loaded machine (1-3 s idle).
+  const run = startVitest({ root: children, files: ['hangs.child.ts'], budgetMs: 15_000 })
   try {
     const { workerPid, grandchildPid } = await run.info<{ workerPid: number; grandchildPid: number }>()
     const pids = [run.pgid, workerPid, grandchildPid]
