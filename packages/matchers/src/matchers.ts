@@ -9,10 +9,15 @@ import { type CheckedFilter, checkCount, checkFilter } from './socket-filter.js'
 import { classifyTarget, type Target, targetLabel } from './targets.js'
 import { code, wrap } from './text.js'
 
-/** What vitest wants back from a matcher. */
+/**
+ * What vitest wants back from a matcher. `actual` and `expected` are the two counts compared, so vitest's
+ * diff and an IDE show them next to each other, as they do for toBe.
+ */
 export interface MatcherOutcome {
   readonly pass: boolean
   readonly message: () => string
+  readonly actual: number
+  readonly expected: number
 }
 
 type ClientTarget = Exclude<Target, { kind: 'server' }>
@@ -98,6 +103,8 @@ function socketMatcher(matcher: string, fixedState: SocketState | undefined) {
     return {
       pass: found.count === expected,
       message: () => socketMessage(matcher, target, isNot, expected, effective, found),
+      actual: found.count,
+      expected,
     }
   }
 }
@@ -151,6 +158,8 @@ export function toHaveOpenedSocketsInTotal(
   return {
     pass: stats.opened === expected,
     message: () => openedMessage(stats, sockets, now, isNot, expected),
+    actual: stats.opened,
+    expected,
   }
 }
 
@@ -231,6 +240,8 @@ export function toHaveOpenConnections(this: MatcherState, received: unknown, cou
       if (!isNot && found.count > expected) sections.push(...found.hints.map((hint) => wrap(hint, 'Hint: ')))
       return sections.join('\n\n')
     },
+    actual: found.count,
+    expected,
   }
 }
 

@@ -78,6 +78,8 @@ export function toHaveStatus(this: MatcherState, received: unknown, expected: nu
         '',
         describeResponse(res),
       ].join('\n'),
+    actual: res.status,
+    expected,
   }
 }
 
