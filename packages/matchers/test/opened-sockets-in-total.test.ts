@@ -1,6 +1,5 @@
 import { Session } from '@spinup/client'
-import type { Handler } from '@spinup/test-support'
-import { failureOf, startTestServer, type TestServer } from '@spinup/test-support'
+import { failureOf, type Handler, startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { normalize } from './support/normalize.js'
 import { routes } from './support/routes.js'
