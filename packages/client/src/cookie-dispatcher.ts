@@ -18,6 +18,11 @@ export class CookieDispatcher extends Dispatcher {
     super()
     this.#inner = inner
     this.#cookies = cookies
+    // The agent's events are the dispatcher's: code that watches session.dispatcher for connections (or
+    // waits for 'drain' after dispatch() returned false) hears them through this wrapper too.
+    for (const event of ['connect', 'disconnect', 'connectionError', 'drain'] as const) {
+      inner.on(event, (...args: unknown[]) => this.emit(event, ...(args as [never, never, never])))
+    }
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
@@ -25,8 +30,7 @@ export class CookieDispatcher extends Dispatcher {
     const cookie = this.#cookies.requestCookies(url)
     // A new options object only when there is a cookie to add: the caller's stays as it was.
     const sent = cookie ? { ...opts, headers: withCookie(opts.headers, cookie) } : opts
-    const store = (setCookies: readonly string[]) => this.#cookies.storeResponseCookies(url, setCookies)
-    return this.#inner.dispatch(sent, storingCookies(handler, store))
+    return this.#inner.dispatch(sent, storingCookies(handler, this.#cookies, url))
   }
 
   /** undici's Agent stats, so tools that read a dispatcher's stats see the session's. */
@@ -90,50 +94,92 @@ function setCookiesOfRaw(raw: readonly (Buffer | string)[]): string[] {
 }
 
 /**
- * Wraps a handler to hand the response's Set-Cookie headers to `store` before the caller sees them, in
+ * Wraps a handler to hand the response's Set-Cookie headers to the jar before the caller sees them, in
  * the handler's own style: the session's agent relies on a request-API handler keeping its `onError`
- * (it fails a queued request through it), which undici's DecoratorHandler would convert away.
+ * (it fails a queued request through it), which undici's DecoratorHandler would convert away. One object
+ * per request with its methods on the prototype: this runs for every request of a session.
  */
 function storingCookies(
   handler: Dispatcher.DispatchHandler,
-  store: (setCookies: readonly string[]) => void,
+  cookies: CookieStore,
+  url: string,
 ): Dispatcher.DispatchHandler {
   const inner = handler as AnyHandler
-  const call = (name: string, args: unknown[]) => (inner[name] as Method | undefined)?.apply(inner, args)
-  if (typeof inner.onRequestStart === 'function') {
-    return {
-      onRequestStart: (...args: unknown[]) => call('onRequestStart', args),
-      onRequestUpgrade: (...args: unknown[]) => call('onRequestUpgrade', args),
-      onResponseStart: (...args: unknown[]) => {
-        const cookies = (args[2] as Record<string, string | string[] | undefined>)['set-cookie']
-        if (cookies !== undefined) store(typeof cookies === 'string' ? [cookies] : cookies)
-        return call('onResponseStart', args)
-      },
-      onResponseData: (...args: unknown[]) => call('onResponseData', args),
-      onResponseEnd: (...args: unknown[]) => call('onResponseEnd', args),
-      onResponseError: (...args: unknown[]) => call('onResponseError', args),
-    } as unknown as Dispatcher.DispatchHandler
+  return (typeof inner.onRequestStart === 'function'
+    ? new StoringHandler(inner, cookies, url)
+    : new StoringLegacyHandler(inner, cookies, url)) as unknown as Dispatcher.DispatchHandler
+}
+
+/** The onRequestStart/onResponseStart style (undici 7's own fetch and interceptors). */
+class StoringHandler {
+  constructor(
+    readonly inner: AnyHandler,
+    readonly cookies: CookieStore,
+    readonly url: string,
+  ) {}
+  #call(name: string, args: unknown[]): unknown {
+    return (this.inner[name] as Method | undefined)?.apply(this.inner, args)
   }
-  const forward =
-    (name: string) =>
-    (...args: unknown[]) =>
-      call(name, args)
-  return {
-    onConnect: forward('onConnect'),
-    onHeaders: (...args: unknown[]) => {
-      const cookies = setCookiesOfRaw(args[1] as Buffer[])
-      if (cookies.length) store(cookies)
-      return typeof inner.onHeaders === 'function' ? call('onHeaders', args) : true
-    },
-    onData: (...args: unknown[]) => (typeof inner.onData === 'function' ? call('onData', args) : true),
-    onComplete: forward('onComplete'),
-    onError: (err: Error) => {
-      if (typeof inner.onError !== 'function') throw err
-      return call('onError', [err])
-    },
-    onUpgrade: forward('onUpgrade'),
-    onResponseStarted: forward('onResponseStarted'),
-    onBodySent: forward('onBodySent'),
-    onRequestSent: forward('onRequestSent'),
-  } as unknown as Dispatcher.DispatchHandler
+  onRequestStart(...args: unknown[]) {
+    return this.#call('onRequestStart', args)
+  }
+  onRequestUpgrade(...args: unknown[]) {
+    return this.#call('onRequestUpgrade', args)
+  }
+  onResponseStart(...args: unknown[]) {
+    const set = (args[2] as Record<string, string | string[] | undefined>)['set-cookie']
+    if (set !== undefined) this.cookies.storeResponseCookies(this.url, typeof set === 'string' ? [set] : set)
+    return this.#call('onResponseStart', args)
+  }
+  onResponseData(...args: unknown[]) {
+    return this.#call('onResponseData', args)
+  }
+  onResponseEnd(...args: unknown[]) {
+    return this.#call('onResponseEnd', args)
+  }
+  onResponseError(...args: unknown[]) {
+    return this.#call('onResponseError', args)
+  }
+}
+
+/** The onConnect/onHeaders style (undici.request, Node's built-in fetch). */
+class StoringLegacyHandler {
+  constructor(
+    readonly inner: AnyHandler,
+    readonly cookies: CookieStore,
+    readonly url: string,
+  ) {}
+  #call(name: string, args: unknown[]): unknown {
+    return (this.inner[name] as Method | undefined)?.apply(this.inner, args)
+  }
+  onConnect(...args: unknown[]) {
+    return this.#call('onConnect', args)
+  }
+  onHeaders(...args: unknown[]) {
+    const set = setCookiesOfRaw(args[1] as Buffer[])
+    if (set.length) this.cookies.storeResponseCookies(this.url, set)
+    return typeof this.inner.onHeaders === 'function' ? this.#call('onHeaders', args) : true
+  }
+  onData(...args: unknown[]) {
+    return typeof this.inner.onData === 'function' ? this.#call('onData', args) : true
+  }
+  onComplete(...args: unknown[]) {
+    return this.#call('onComplete', args)
+  }
+  onError(err: Error) {
+    if (typeof this.inner.onError !== 'function') throw err
+    return this.#call('onError', [err])
+  }
+  onUpgrade(...args: unknown[]) {
+    return this.#call('onUpgrade', args)
+  }
+  onResponseStarted(...args: unknown[]) {
+    return this.#call('onResponseStarted', args)
+  }
+  onBodySent(...args: unknown[]) {
+    return this.#call('onBodySent', args)
+  }
+  onRequestSent(...args: unknown[]) {
+    return this.#call('onRequestSent', args)
+  }
 }

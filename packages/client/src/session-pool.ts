@@ -1,4 +1,5 @@
 import { type Dispatcher, Pool } from 'undici'
+import { destroyArgs } from './quiet-teardown.js'
 import { type ClientOwner, TrackedClient } from './tracked-client.js'
 
 /**
@@ -35,6 +36,11 @@ export class SessionPool extends Pool {
     // Requests queued in the pool came first: they get the next free connection, as in undici's Pool.
     if (free && this.stats.queued === 0) return free.dispatch(opts, handler)
     return super.dispatch(opts, handler)
+  }
+
+  // undici's close() ends with destroy() and no reason, which builds an error with a stack for nobody.
+  override destroy(...args: unknown[]): never {
+    return Reflect.apply(super.destroy, this, destroyArgs(args)) as never
   }
 
   #freeClient(): TrackedClient | undefined {

@@ -18,6 +18,7 @@ import {
   SpinupError,
 } from './errors.js'
 import { checkOptionKeys, type KnownKeys, knownKeys } from './option-keys.js'
+import { teardownError } from './quiet-teardown.js'
 import {
   checkRedirectOptions,
   formatChain,
@@ -302,7 +303,7 @@ export class Session {
    */
   close(): Promise<void> {
     this.#closing ??= this.#agent
-      .destroyAll(new ConnectionClosedError())
+      .destroyAll(teardownError(() => new ConnectionClosedError()))
       .then(() => this.#registry.closeAll())
     return this.#closing
   }

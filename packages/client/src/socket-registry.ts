@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net'
 import { ConnectionClosedError } from './errors.js'
+import { idleSocketClosed } from './quiet-teardown.js'
 import type { RequestContext } from './request-context.js'
 import type { SessionStats, SocketRecord, SocketState } from './types.js'
 
@@ -141,9 +142,10 @@ export class SocketRegistry {
         if (socket.closed) return undefined
         const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
         const live = this.#live.get(socket)
-        // An idle socket closes quietly; a connecting one must fail with an error, or undici's connector,
-        // which listens for 'connect' and 'error' only, would wait forever with its request.
-        if (live && !live.request) socket.destroy()
+        // An idle socket closes quietly (an informational error without a stack, see quiet-teardown.ts); a
+        // connecting one must fail with an error, or undici's connector, which listens for 'connect' and
+        // 'error' only, would wait forever with its request.
+        if (live && !live.request) socket.destroy(idleSocketClosed())
         else socket.destroy(new ConnectionClosedError(live?.request?.method, live?.request?.url))
         return closed
       }),

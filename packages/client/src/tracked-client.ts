@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net'
 import { Client, type Dispatcher, errors, type Pool } from 'undici'
 import { type Arrival, StaleConnectionError } from './errors.js'
+import { destroyArgs } from './quiet-teardown.js'
 import { type AttemptLink, attachContext, contextOf, RequestContext } from './request-context.js'
 import { requestFailure } from './request-failure.js'
 import type { LiveSocket, SocketRegistry } from './socket-registry.js'
@@ -70,6 +71,11 @@ export class TrackedClient extends Client {
       this.#waiting.size === 0 &&
       !this.closed
     )
+  }
+
+  // undici's close() ends with destroy() and no reason, which builds an error with a stack for nobody.
+  override destroy(...args: unknown[]): never {
+    return Reflect.apply(super.destroy, this, destroyArgs(args)) as never
   }
 
   override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {

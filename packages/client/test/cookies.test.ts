@@ -259,3 +259,20 @@ describe('code under test sharing the session’s jar through session.dispatcher
       expect(cookieNames(session)).toEqual(['global', 'sid'])
     }))
 })
+
+test("session.dispatcher (with its cookie jar) emits the agent's connect and disconnect events", async () => {
+  const server = await startTestServer((_req, res) => res.end('ok'))
+  const session = new Session({ baseUrl: server.url })
+  try {
+    const seen: string[] = []
+    session.dispatcher.on('connect', (origin) => seen.push(`connect ${new URL(String(origin)).origin}`))
+    session.dispatcher.on('disconnect', (origin) => seen.push(`disconnect ${new URL(String(origin)).origin}`))
+    await session.get('/')
+    await session.closeAllConnections()
+    await server.connections[0]!.closed
+    expect(seen).toEqual([`connect ${server.url}`, `disconnect ${server.url}`])
+  } finally {
+    await session.close()
+    await server.close()
+  }
+})
