@@ -20,8 +20,10 @@ export class CookieDispatcher extends Dispatcher {
     this.#cookies = cookies
     // The agent's events are the dispatcher's: code that watches session.dispatcher for connections (or
     // waits for 'drain' after dispatch() returned false) hears them through this wrapper too.
-    for (const event of ['connect', 'disconnect', 'connectionError', 'drain'] as const) {
-      inner.on(event, (...args: unknown[]) => this.emit(event, ...(args as [never, never, never])))
+    type Emit = (event: string, ...args: unknown[]) => boolean
+    type On = (event: string, listener: (...args: unknown[]) => void) => unknown
+    for (const event of ['connect', 'disconnect', 'connectionError', 'drain']) {
+      ;(inner.on as On).call(inner, event, (...args) => (this.emit as Emit).call(this, event, ...args))
     }
   }
 
