@@ -26,10 +26,16 @@ test('a child run that hangs is killed with its whole group when its budget runs
   }
 })
 
-test('cleanup() of a run still going ends its whole group at once', {
+test('cleanup() of a run still going ends its whole group at once, and tells the guard', {
   timeout: childRunTestTimeout(),
 }, async () => {
-  const run = startVitest({ root: children, files: ['hangs.child.ts'] })
+  const told: string[] = []
+  const guard = {
+    watch: (pgid: number) => told.push(`watch ${pgid}`),
+    unwatch: (pgid: number) => told.push(`unwatch ${pgid}`),
+  }
+  const run = startVitest({ root: children, files: ['hangs.child.ts'], guard })
+  expect(told).toEqual([`watch ${run.pgid}`])
   let pids: number[] = []
   try {
     const { workerPid, grandchildPid } = await run.info<{ workerPid: number; grandchildPid: number }>()
@@ -39,6 +45,7 @@ test('cleanup() of a run still going ends its whole group at once', {
     await run.cleanup()
   }
   expect(run.timedOut()).toBe(false)
+  expect(told).toEqual([`watch ${run.pgid}`, `unwatch ${run.pgid}`])
   expect(pids.filter(isAlive)).toEqual([])
   expect(groupMembers(run.pgid)).toEqual([])
 })
