@@ -3,7 +3,8 @@
  * connection back to the pool. Checked where it matters: the server sees the connection close, and the OS
  * no longer lists it.
  */
-import { osSockets, RequestAbortedError, RequestTimeoutError } from '@spinup/client'
+import { RequestAbortedError, RequestTimeoutError } from '@spinup/client'
+import { osSockets } from '@spinup/client/os'
 import { useServer } from '@spinup/fixtures'
 import { expect, test } from 'vitest'
 import { app } from '../src/app.js'

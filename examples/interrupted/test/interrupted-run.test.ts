@@ -11,7 +11,7 @@
  * about our server.
  */
 import { fileURLToPath } from 'node:url'
-import { readTcpTable, socketInodes } from '@spinup/client'
+import { readTcpTable, socketInodes } from '@spinup/client/os'
 import { isProcessRunning } from '@spinup/fixtures'
 import { type ChildVitest, childRunTestTimeout, killGroup, startVitest } from '@spinup/test-support'
 import { expect, test } from 'vitest'

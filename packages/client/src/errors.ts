@@ -258,13 +258,15 @@ function timeoutCause(arrival: Arrival | undefined): string {
   return `${describeArrival(arrival)}: ${cause}. Its connection was closed. ${slow}`
 }
 
-/** A function that reads the operating system's socket tables (`/proc`) was called off Linux. */
+/** A function of `@spinup/client/os` (it reads `/proc`) was called off Linux. */
 export class UnsupportedPlatformError extends SpinupError {
-  constructor(what: string) {
+  constructor(
+    what: string,
+    instead = 'Check sockets with session.sockets() instead, which works everywhere.',
+  ) {
     super(
       'SPINUP_UNSUPPORTED_PLATFORM',
-      `${what} reads /proc and works on Linux only (this is ${process.platform}). ` +
-        'Check sockets with session.sockets() instead, which works everywhere.',
+      `${what} reads /proc and works on Linux only (this is ${process.platform}). ${instead}`,
     )
   }
 }

@@ -21,8 +21,6 @@ export {
 export type { FormInit, FormValue } from './form-body.js'
 export { formatSocket, formatSockets } from './format-socket.js'
 export { checkOptionKeys, type KnownKeys, knownKeys, nearestKey } from './option-keys.js'
-export { type OsSocket, osSockets } from './os-sockets.js'
-export { type ReadTcpTableOptions, readTcpTable, type TcpTableRow } from './proc-net-tcp.js'
 export type { RedirectHop, RedirectMode } from './redirect-follow.js'
 export type { BodyInit, HeadersInit, HeaderValue, QueryInit, RequestInit } from './request-input.js'
 export { type ResponseHeaders, type ResponseMeta, SessionResponse, StreamedResponse } from './response.js'
@@ -34,5 +32,4 @@ export {
   type SocketFilter,
   type StreamInit,
 } from './session.js'
-export { socketInodes } from './socket-inodes.js'
 export type { CallSite, RequestRecord, SessionStats, SocketRecord, SocketState } from './types.js'

@@ -1,6 +1,7 @@
 import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { osSockets, Session } from '../src/index.js'
+import { Session } from '../src/index.js'
+import { osSockets } from '../src/os/index.js'
 import { establishedTo } from './support/os.js'
 
 /** A server that accepts requests and never answers them. */

@@ -1,6 +1,7 @@
 import { startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { osSockets, Session } from '../src/index.js'
+import { Session } from '../src/index.js'
+import { osSockets } from '../src/os/index.js'
 
 let server: TestServer
 let session: Session

@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { readdirSync, readlinkSync } from 'node:fs'
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
-import { readTcpTable, socketInodes, type TcpTableRow } from '../src/index.js'
+import { readTcpTable, socketInodes, type TcpTableRow } from '../src/os/index.js'
 
 /** The inodes of the sockets this process holds, from /proc/self/fd. */
 function ownInodes(): Set<string> {

@@ -1,4 +1,5 @@
-import { readTcpTable, Session, socketInodes } from '@spinup/client'
+import { Session } from '@spinup/client'
+import { readTcpTable, socketInodes } from '@spinup/client/os'
 import { afterAll, describe, expect, test } from 'vitest'
 
 /**

@@ -1,4 +1,4 @@
-import { osSockets } from '@spinup/client'
+import { osSockets } from '@spinup/client/os'
 // The real useServer() handle, not a stand-in of the same shape. @spinup/fixtures depends on this package,
 // so this package cannot declare it back: a dependency cycle lets pnpm build the two at once, and fixtures'
 // build fails on a fresh clone without matchers' dist. The workspace root's devDependency provides it (for

@@ -1,4 +1,5 @@
-import { osSockets, Session } from '@spinup/client'
+import { Session } from '@spinup/client'
+import { osSockets } from '@spinup/client/os'
 import { asyncFailureOf, startTestServer, type TestServer } from '@spinup/test-support'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { normalize } from './support/normalize.js'

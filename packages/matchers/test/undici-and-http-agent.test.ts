@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import http from 'node:http'
-import { osSockets } from '@spinup/client'
+import { osSockets } from '@spinup/client/os'
 import { failureOf, startTestServer, type TestServer } from '@spinup/test-support'
 import { Agent, Client, Pool, request } from 'undici'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'

@@ -1,4 +1,4 @@
-import { UnsupportedPlatformError } from './errors.js'
+import { requireProc } from './platform.js'
 import { readTcpTable } from './proc-net-tcp.js'
 import { socketInodes } from './socket-inodes.js'
 
@@ -15,10 +15,11 @@ export interface OsSocket {
 /**
  * The TCP sockets this process holds open, read from the kernel (`/proc/self/fd` and `/proc/net/tcp{,6}`),
  * not from any library's bookkeeping: the independent witness that a socket spinup says is closed really
- * is. Listening sockets are left out. Linux only; elsewhere it throws `UnsupportedPlatformError` (`SPINUP_UNSUPPORTED_PLATFORM`).
+ * is. Listening sockets are left out.
  */
 export function osSockets(filter: { remotePort?: number; localPort?: number } = {}): OsSocket[] {
-  const inodes = ownSocketInodes()
+  requireProc('osSockets()')
+  const inodes = socketInodes()
   const out: OsSocket[] = []
   for (const row of readTcpTable()) {
     if (row.state === 'LISTEN' || !inodes.has(row.inode)) continue
@@ -28,11 +29,4 @@ export function osSockets(filter: { remotePort?: number; localPort?: number } = 
     out.push({ localAddress, localPort, remoteAddress, remotePort, state })
   }
   return out
-}
-
-function ownSocketInodes(): Set<string> {
-  if (process.platform !== 'linux') {
-    throw new UnsupportedPlatformError('osSockets()')
-  }
-  return socketInodes()
 }

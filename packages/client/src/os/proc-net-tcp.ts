@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs'
+import { requireProc } from './platform.js'
 
 /** One row of the kernel's TCP socket table (`/proc/net/tcp` or `/proc/net/tcp6`). */
 export interface TcpTableRow {
@@ -45,9 +46,10 @@ const tcpStates: Record<string, string> = {
 
 /**
  * The rows of the kernel's TCP socket tables, every process's sockets, read from /proc/net/tcp{,6}. A table
- * that cannot be read (no /proc: not Linux; no tcp6: IPv6 disabled) gives no rows; it never throws.
+ * the kernel does not have (no tcp6: IPv6 disabled) gives no rows.
  */
 export function readTcpTable(options: ReadTcpTableOptions = {}): TcpTableRow[] {
+  requireProc('readTcpTable()')
   const rows: TcpTableRow[] = []
   for (const table of options.tables ?? ['tcp', 'tcp6']) {
     readTable(`/proc/net/${table}`, options.listeningOnly === true, (line) => {
