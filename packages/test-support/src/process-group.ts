@@ -1,5 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 
+// Not @spinup/client/os: the client's own tests use this package, and a dependency back on the client is a
+// workspace cycle (pnpm warns on every install). The runner needs only a process's state and group.
+
 /** The state letter and process group of /proc/PID/stat, or undefined once the process is gone. */
 function readStat(pid: string): { state: string; group: number } | undefined {
   try {
