@@ -112,76 +112,74 @@ function storingCookies(
     : new StoringLegacyHandler(inner, cookies, url)) as unknown as Dispatcher.DispatchHandler
 }
 
-/** The onRequestStart/onResponseStart style (undici 7's own fetch and interceptors). */
-class StoringHandler {
+/** What both handler styles share: the caller's handler, the jar and the request's URL. */
+abstract class CookieHandler {
   constructor(
     readonly inner: AnyHandler,
     readonly cookies: CookieStore,
     readonly url: string,
   ) {}
-  #call(name: string, args: unknown[]): unknown {
+  protected call(name: string, args: unknown[]): unknown {
     return (this.inner[name] as Method | undefined)?.apply(this.inner, args)
   }
+  protected store(setCookies: readonly string[]): void {
+    if (setCookies.length) this.cookies.storeResponseCookies(this.url, setCookies)
+  }
+}
+
+/** The onRequestStart/onResponseStart style (undici 7's own fetch and interceptors). */
+class StoringHandler extends CookieHandler {
   onRequestStart(...args: unknown[]) {
-    return this.#call('onRequestStart', args)
+    return this.call('onRequestStart', args)
   }
   onRequestUpgrade(...args: unknown[]) {
-    return this.#call('onRequestUpgrade', args)
+    return this.call('onRequestUpgrade', args)
   }
   onResponseStart(...args: unknown[]) {
     const set = (args[2] as Record<string, string | string[] | undefined>)['set-cookie']
-    if (set !== undefined) this.cookies.storeResponseCookies(this.url, typeof set === 'string' ? [set] : set)
-    return this.#call('onResponseStart', args)
+    if (set !== undefined) this.store(typeof set === 'string' ? [set] : set)
+    return this.call('onResponseStart', args)
   }
   onResponseData(...args: unknown[]) {
-    return this.#call('onResponseData', args)
+    return this.call('onResponseData', args)
   }
   onResponseEnd(...args: unknown[]) {
-    return this.#call('onResponseEnd', args)
+    return this.call('onResponseEnd', args)
   }
   onResponseError(...args: unknown[]) {
-    return this.#call('onResponseError', args)
+    return this.call('onResponseError', args)
   }
 }
 
 /** The onConnect/onHeaders style (undici.request, Node's built-in fetch). */
-class StoringLegacyHandler {
-  constructor(
-    readonly inner: AnyHandler,
-    readonly cookies: CookieStore,
-    readonly url: string,
-  ) {}
-  #call(name: string, args: unknown[]): unknown {
-    return (this.inner[name] as Method | undefined)?.apply(this.inner, args)
-  }
+class StoringLegacyHandler extends CookieHandler {
   onConnect(...args: unknown[]) {
-    return this.#call('onConnect', args)
+    return this.call('onConnect', args)
   }
   onHeaders(...args: unknown[]) {
-    const set = setCookiesOfRaw(args[1] as Buffer[])
-    if (set.length) this.cookies.storeResponseCookies(this.url, set)
-    return typeof this.inner.onHeaders === 'function' ? this.#call('onHeaders', args) : true
+    this.store(setCookiesOfRaw(args[1] as Buffer[]))
+    return typeof this.inner.onHeaders === 'function' ? this.call('onHeaders', args) : true
   }
   onData(...args: unknown[]) {
-    return typeof this.inner.onData === 'function' ? this.#call('onData', args) : true
+    return typeof this.inner.onData === 'function' ? this.call('onData', args) : true
   }
   onComplete(...args: unknown[]) {
-    return this.#call('onComplete', args)
+    return this.call('onComplete', args)
   }
   onError(err: Error) {
     if (typeof this.inner.onError !== 'function') throw err
-    return this.#call('onError', [err])
+    return this.call('onError', [err])
   }
   onUpgrade(...args: unknown[]) {
-    return this.#call('onUpgrade', args)
+    return this.call('onUpgrade', args)
   }
   onResponseStarted(...args: unknown[]) {
-    return this.#call('onResponseStarted', args)
+    return this.call('onResponseStarted', args)
   }
   onBodySent(...args: unknown[]) {
-    return this.#call('onBodySent', args)
+    return this.call('onBodySent', args)
   }
   onRequestSent(...args: unknown[]) {
-    return this.#call('onRequestSent', args)
+    return this.call('onRequestSent', args)
   }
 }

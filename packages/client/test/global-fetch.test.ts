@@ -79,3 +79,20 @@ test('sequential undici.request and fetch calls on session.dispatcher share one 
   expect(server.connections[0]!.requests).toBe(40)
   expect(session.stats()).toMatchObject({ opened: 1, reused: 39, requests: 40 })
 })
+
+test("the caller's dispatch options stay as they were, and frozen ones are tracked too", async () => {
+  const opts = { origin: server.url, path: '/plain', method: 'GET' as const }
+  const res = await session.dispatcher.request(opts)
+  expect(await res.body.text()).toBe('fetched /plain')
+  // The context rides on the object without changing what it enumerates or serialises to.
+  expect(Object.keys(opts)).toEqual(['origin', 'path', 'method'])
+  expect(JSON.stringify(opts)).toBe(JSON.stringify({ origin: server.url, path: '/plain', method: 'GET' }))
+
+  const frozen = Object.freeze({ origin: server.url, path: '/hold', method: 'GET' as const })
+  const held = await session.dispatcher.request(frozen)
+  expect(session.sockets({ state: 'active' })).toMatchObject([
+    { request: { method: 'GET', url: `${server.url}/hold` } },
+  ])
+  held.body.on('error', () => {}).destroy()
+  await server.connections.at(-1)!.closed
+})
