@@ -43,6 +43,7 @@ async function runFile(
   dir: string,
 ): Promise<{ fileMs: number; cpuMs: number; wallMs: number }> {
   const out = join(dir, `${file}.ms`)
+  await rm(out, { force: true })
   const started = performance.now()
   const run = startVitest({
     root: folder,
@@ -144,9 +145,9 @@ async function runTestFileBenchmark(context: BenchContext): Promise<BenchRow[]> 
   const processRounds = quick ? 2 : Math.min(context.rounds, 3)
   const dir = await mkdtemp(join(tmpdir(), 'spinup-bench-test-file-'))
   try {
-    const handWritten = form('hand-written: node:http + undici Client', 'hand-written.test.ts')
-    const supertest = form('supertest: request(app)', 'supertest.test.ts')
-    const spinup = form('spinup: useServer', 'spinup.test.ts')
+    const handWritten = form('hand-written: node:http + undici Client', 'api-hand-written.test.ts')
+    const supertest = form('supertest: request(app)', 'api-supertest.test.ts')
+    const spinup = form('spinup: useServer', 'api-spinup.test.ts')
     const inProcess = [handWritten, supertest, spinup]
     await measureForms(
       context,

@@ -26,6 +26,9 @@ export function timeTheFile(): void {
     const out = process.env.BENCH_TESTFILE_OUT
     const used = process.cpuUsage(cpu)
     const result = { ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 }
-    if (out) writeFileSync(out, JSON.stringify(result))
+    // 'wx': a second file writing the same figures fails the run. The runner names one file by a filter,
+    // which vitest matches as a substring of each path: "spinup.test.ts" also ran process-spinup.test.ts,
+    // and the figures were those of whichever file ended last.
+    if (out) writeFileSync(out, JSON.stringify(result), { flag: 'wx' })
   })
 }
