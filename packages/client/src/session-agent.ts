@@ -1,12 +1,12 @@
-import { Agent, type Dispatcher, type Pool } from 'undici'
+import { Agent, type Dispatcher } from 'undici'
 import { captureStack } from './call-site.js'
 import { attachContext, contextOf, RequestContext } from './request-context.js'
-import { SessionPool } from './session-pool.js'
+import { SessionPool, type SessionPoolOptions, type SessionPoolStats } from './session-pool.js'
 import type { SocketRegistry } from './socket-registry.js'
 import type { ClientOwner } from './tracked-client.js'
 
 /**
- * The dispatcher behind a session: an undici Agent (one SessionPool per origin, one TrackedClient per connection)
+ * The dispatcher behind a session: an undici Agent (one SessionPool of spinup's per origin, one TrackedClient per connection)
  * that gives every request a RequestContext as it enters, whoever sent it: the session's own methods,
  * `undici.request(url, { dispatcher })`, or `fetch` routed through it.
  */
@@ -16,7 +16,7 @@ export class SessionAgent extends Agent {
    * Every pool the agent made. undici's Agent forgets a pool once its last connection closes and closes it
    * gracefully on its own, so `destroy()` of the agent alone would let a request queued there run later.
    */
-  readonly #pools = new Set<Pool>()
+  readonly #pools = new Set<SessionPool>()
 
   constructor(options: Agent.Options, registry: SocketRegistry, retryStale: boolean) {
     const owner: ClientOwner = {
@@ -30,15 +30,25 @@ export class SessionAgent extends Agent {
     super({
       ...options,
       factory: (origin, poolOptions) => {
-        const pool = new SessionPool(origin, poolOptions, owner)
+        const pool = new SessionPool(origin, poolOptions as SessionPoolOptions, owner)
         // Forget pools undici has closed and that have nothing left to send.
-        for (const old of this.#pools)
-          if ((old.closed || old.destroyed) && old.stats.size === 0) this.#pools.delete(old)
+        for (const old of this.#pools) if (old.closed && old.finished) this.#pools.delete(old)
         this.#pools.add(pool)
         return pool
       },
     })
     this.#registry = registry
+  }
+
+  /**
+   * undici's Agent.stats, per origin, for the pools in use: its own getter reads a Pool's origin through
+   * a symbol private to undici, which a SessionPool does not have.
+   */
+  // @ts-expect-error undici's types declare `stats` a property; in its code it is this getter.
+  override get stats(): Record<string, SessionPoolStats> {
+    const stats: Record<string, SessionPoolStats> = {}
+    for (const pool of this.#pools) if (!pool.closed) stats[pool.origin] = pool.stats
+    return stats
   }
 
   /** Destroys the agent and every pool it ever made; running and queued requests fail with `reason`. */
