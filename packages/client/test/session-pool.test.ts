@@ -1,10 +1,13 @@
 import type { ServerResponse } from 'node:http'
 import { startTestServer, type TestServer } from '@spinup/test-support'
-import { request } from 'undici'
+import { type Agent, request } from 'undici'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { Session } from '../src/index.js'
 
 // The per-origin pool is spinup's own (session-pool.ts): these pin down what it took over from undici's Pool.
+
+/** session.dispatcher is typed as a Dispatcher; it is an undici Agent, whose stats are per origin. */
+const statsOf = (session: Session) => (session.dispatcher as Agent).stats
 
 let server: TestServer
 /** Responses held open by the server until the test releases them, in arrival order. */
@@ -31,7 +34,7 @@ test('socketsPerOrigin caps the connections; requests beyond it are queued and s
     await server.receivedRequests(2)
     // Both connections carry a request; the other three wait in the pool, not on the wire.
     expect(server.requests.map((r) => r.url)).toEqual(['/held/1', '/held/2'])
-    expect(session.dispatcher.stats[server.url]).toMatchObject({ connected: 2, queued: 3, free: 0 })
+    expect(statsOf(session)[server.url]).toMatchObject({ connected: 2, queued: 3, free: 0 })
     held[0]!.end('one')
     held[1]!.end('two')
     const texts = await Promise.all([...first, ...queued].map(async (res) => (await res).text()))
@@ -39,17 +42,17 @@ test('socketsPerOrigin caps the connections; requests beyond it are queued and s
     // The queue was served in order, on the two connections the server saw and no others.
     expect(server.requests.map((r) => r.url)).toEqual(['/held/1', '/held/2', '/q/3', '/q/4', '/q/5'])
     expect(server.connections).toHaveLength(2)
-    expect(session.dispatcher.stats[server.url]).toMatchObject({ connected: 2, queued: 0, running: 0 })
+    expect(statsOf(session)[server.url]).toMatchObject({ connected: 2, queued: 0, running: 0 })
   } finally {
     await session.close()
   }
 })
 
-test("session.dispatcher.stats has undici's per-origin figures, for code that reads an Agent's stats", async () => {
+test("statsOf(session) has undici's per-origin figures, for code that reads an Agent's stats", async () => {
   const session = new Session({ baseUrl: server.url })
   try {
     await (await request(`${server.url}/a`, { dispatcher: session.dispatcher })).body.text()
-    expect(session.dispatcher.stats).toEqual({
+    expect(statsOf(session)).toEqual({
       [server.url]: { connected: 1, free: 1, pending: 0, queued: 0, running: 0, size: 0 },
     })
   } finally {
