@@ -48,7 +48,7 @@ test('socketsPerOrigin caps the connections; requests beyond it are queued and s
   }
 })
 
-test("statsOf(session) has undici's per-origin figures, for code that reads an Agent's stats", async () => {
+test("session.dispatcher.stats has undici's per-origin figures, for code that reads an Agent's stats", async () => {
   const session = new Session({ baseUrl: server.url })
   try {
     await (await request(`${server.url}/a`, { dispatcher: session.dispatcher })).body.text()
