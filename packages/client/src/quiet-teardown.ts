@@ -10,14 +10,25 @@ import { errors } from 'undici'
  * close() runs only once nothing is queued, and an idle socket carries no request. Handing undici an
  * error of our own, built with `Error.stackTraceLimit = 0`, keeps its behaviour and skips the walks.
  */
-function withoutStack<T>(make: () => T): T {
+function withoutStack<T extends Error>(make: () => T): T {
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 0
+  let error: T
   try {
-    return make()
+    error = make()
   } finally {
     Error.stackTraceLimit = limit
   }
+  // Its stack as a plain value: node's stream destroy() reads `err.stack` of the error it is given, and
+  // V8's accessor then runs Error.prepareStackTrace, which a test runner replaces (vite's applies source
+  // maps): ~10 µs per socket that closeAllConnections() closed, measured under vitest, for no frame at all.
+  Object.defineProperty(error, 'stack', {
+    value: `${error.name}: ${error.message}`,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  })
+  return error
 }
 
 /**

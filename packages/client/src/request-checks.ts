@@ -14,6 +14,8 @@ const framingHeaders: Record<string, string> = {
   connection: 'the Session manages keep-alive; remove the header (closeAllConnections() closes connections)',
 }
 
+const framingHeaderNames = Object.keys(framingHeaders)
+
 export function checkFraming(
   method: string,
   href: string,
@@ -25,7 +27,8 @@ export function checkFraming(
       `CONNECT ${href}: a Session does not open tunnels. Use a proxy client (undici's ProxyAgent) for that.`,
     )
   }
-  for (const [name, why] of Object.entries(framingHeaders)) {
+  for (const name of framingHeaderNames) {
+    const why = framingHeaders[name]!
     if (
       headers[name] !== undefined &&
       !(name === 'connection' && /^\s*keep-alive\s*$/i.test(String(headers[name])))
