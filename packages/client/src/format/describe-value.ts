@@ -40,8 +40,9 @@ function describeFunction(fn: (...args: never) => unknown): string {
   return fn.name ? `the function${name} with ${parameters}` : `an anonymous function with ${parameters}`
 }
 
-function isClass(fn: (...args: never) => unknown): boolean {
-  return /^class[\s{]/.test(Function.prototype.toString.call(fn))
+/** True for a class (its source starts with `class`, which V8 returns verbatim), not for a plain function. */
+export function isClass(fn: unknown): boolean {
+  return typeof fn === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(fn))
 }
 
 /** At most three keys, so a message stays one line. */

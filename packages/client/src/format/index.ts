@@ -5,7 +5,7 @@
  * in any release; users format sockets with `formatSocket`/`formatSockets` from `@spinup/client`.
  */
 export { formatEndpoint, formatHost } from './address.js'
-export { describeValue } from './describe-value.js'
+export { describeValue, isClass } from './describe-value.js'
 export { formatDuration } from './duration.js'
 export { indent } from './indent.js'
 export { plural } from './plural.js'
