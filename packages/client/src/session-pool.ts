@@ -145,7 +145,8 @@ export class SessionPool extends Dispatcher {
     const reason = given ?? closedQuietly()
     for (const item of this.#queue.splice(0)) (item.handler as LegacyHandler).onError?.(reason)
     this.#queueEmptied?.()
-    const done = Promise.all(this.#clients.map((c) => (given ? c.destroy(given) : c.destroy()))).then(() => {})
+    const destroyed = this.#clients.map((c) => (given ? c.destroy(given) : c.destroy()))
+    const done = Promise.all(destroyed).then(() => undefined)
     if (!callback) return done
     done.then(() => callback())
   }
