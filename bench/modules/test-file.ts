@@ -194,9 +194,63 @@ async function runTestFileBenchmark(context: BenchContext): Promise<BenchRow[]> 
         note: `CPU ${round(median(spinup.cpuMs.map((v, i) => v / supertest.cpuMs[i]!)), 2)}×; a suite moving from supertest to spinup gets faster`,
       },
       ...rows(`${processTests} tests, process server`, processForms, processTests, new Map()),
+      ...(await alternatingRows(context, dir, quick ? 20 : 60)),
     ]
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * One file alternating blocks of hand-written, Session and useServer tests (test-file/alternating.test.ts):
+ * the ratio per block to the hand-written block before it, median over blocks. No bar: it is the steadier
+ * view of what the in-process rows above measure, with vitest's own per-test work left out.
+ */
+async function alternatingRows(context: BenchContext, dir: string, blocks: number): Promise<BenchRow[]> {
+  context.log(`test-file: alternating blocks (${blocks} × 3 forms × 10 tests)`)
+  const out = join(dir, 'alternating.json')
+  await rm(out, { force: true })
+  const run = startVitest({
+    root: folder,
+    files: ['alternating.test.ts'],
+    jsonReport: false,
+    env: { BENCH_ALT_BLOCKS: String(blocks), BENCH_TESTFILE_OUT: out },
+    budgetMs: FILE_BUDGET_MS,
+  })
+  trackChild(run.child, { group: true })
+  try {
+    const { code, signal } = await run.exited
+    if (code !== 0) {
+      throw new Error(
+        `test-file benchmark: alternating.test.ts failed (exit ${code ?? signal}):\n${run.output().slice(-4000)}`,
+      )
+    }
+    const result = JSON.parse(await readFile(out, 'utf8')) as {
+      tests: number
+      clientMs: number
+      sessionMs: number
+      useServerMs: number
+      session: number[]
+      useServer: number[]
+    }
+    const mode = `alternating blocks, ${result.tests} tests`
+    const row = (name: string, ms: number, perBlock: number[]): BenchRow => ({
+      benchmark: 'test-file',
+      case: name,
+      mode,
+      value: round(ms, 2),
+      unit: 'ms/test',
+      ratio: round(median(perBlock)),
+      baseline: 'hand-written: node:http + undici Client',
+      rounds: perBlock.map((v) => round(v)),
+      note: `+${round(ms - result.clientMs, 2)} ms per test over hand-written (${round(result.clientMs, 2)} ms)`,
+    })
+    return [
+      row('a spinup Session per test (no fixture)', result.sessionMs, result.session),
+      row('spinup: useServer', result.useServerMs, result.useServer),
+    ]
+  } finally {
+    await run.cleanup()
   }
 }
 
