@@ -54,7 +54,10 @@ interface Api {
 
 function tests(name: FormName, api: () => Api): void {
   beforeEach(() => {
-    if (current.length === 0 || current.length === perBlock) perTest[name].push((current = []))
+    if (current.length === 0 || current.length === perBlock) {
+      current = []
+      perTest[name].push(current)
+    }
   })
   for (let i = 0; i < perBlock; i++) {
     test(`${name} ${i}`, async () => {
