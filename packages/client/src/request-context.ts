@@ -19,8 +19,8 @@ export interface AttemptLink {
  * - the session's RequestWatch calls `abort()` (timeout or signal);
  * - the SessionAgent calls `enter()` with undici's handler;
  * - a TrackedClient calls `beginAttempt()` / `responseStarted()` / `endAttempt()`.
- * It is keyed by the dispatch options object, which undici hands unchanged from the Agent to the Pool to
- * the Client, so every layer finds the same context.
+ * It is keyed by the dispatch options object, which is handed unchanged from the Agent to the SessionPool
+ * to the Client, so every layer finds the same context.
  */
 export class RequestContext {
   readonly method: string

@@ -24,9 +24,9 @@ export interface ClientOwner {
 
 /**
  * An undici Client (one connection, one request at a time) that reports its socket to the session's
- * registry and attributes each request to that socket. A Pool of these per origin, under one Agent, is the
- * whole session: undici keeps doing the pooling, queueing and HTTP; this class only watches. It owns the
- * state of each attempt (socket, what arrived) and makes the stale-retry call from it.
+ * registry and attributes each request to that socket. A SessionPool of these per origin, under one Agent,
+ * is the whole session: undici does the HTTP, the pool picks connections and queues; this class only
+ * watches. It owns the state of each attempt (socket, what arrived) and makes the stale-retry call from it.
  */
 export class TrackedClient extends Client {
   readonly #owner: ClientOwner

@@ -27,7 +27,7 @@ type Method = (...args: unknown[]) => unknown
 
 /**
  * Wraps a dispatch handler so the hooks run before the caller's handler hears each event. By the time a
- * request reaches a TrackedClient, undici's Agent and Pool have turned every handler into the
+ * request reaches a TrackedClient, undici's Agent (its DispatcherBase) has turned every handler into the
  * onConnect/onHeaders/onData/onComplete/onError style (DispatcherBase.dispatch unwraps the newer
  * onRequestStart style), so that is the one style wrapped here.
  */
