@@ -171,7 +171,10 @@ export class SessionPool extends Dispatcher {
   }
 
   #send(client: TrackedClient, opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
-    if (!client.dispatch(opts, handler)) this.#busy.add(client)
+    // false also comes back for a request undici rejected at once (a bad header through session.dispatcher):
+    // it failed through its handler and the connection holds nothing, so no 'drain' will come. Counted as
+    // busy, the connection stayed busy for good, and with socketsPerOrigin every later request waited forever.
+    if (!client.dispatch(opts, handler) && client.stats.size > 0) this.#busy.add(client)
   }
 
   #addClient(): TrackedClient {

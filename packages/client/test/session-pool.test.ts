@@ -6,6 +6,19 @@ import { Session } from '../src/index.js'
 
 // The per-origin pool is spinup's own (session-pool.ts): these pin down what it took over from undici's Pool.
 
+/** Settles with what `promise` settled with, or 'pending' after `ms`: a hang becomes a failed assertion. */
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([
+    promise.then(
+      (ok) => ({ ok }),
+      (err: unknown) => ({ err }),
+    ),
+    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms).unref()),
+  ])
+
+/** A header value undici refuses before it writes anything. */
+const badHeader = { headers: { 'x-bad': 'a\nb' } }
+
 /** session.dispatcher is typed as a Dispatcher; it is an undici Agent, whose stats are per origin. */
 const statsOf = (session: Session) => (session.dispatcher as Agent).stats
 
@@ -84,6 +97,38 @@ test('a request queued behind a full pool goes out on a fresh connection after c
       { status: 'rejected', reason: { code: 'SPINUP_CONNECTION_CLOSED' } },
     ])
     expect(server.requests.map((r) => r.url)).toEqual(['/held/1', '/q/2', '/held/3'])
+  } finally {
+    await session.close()
+  }
+})
+
+test('a request undici refuses at once (a bad header through session.dispatcher) does not leave its connection busy for good', async () => {
+  const session = new Session({ baseUrl: server.url, socketsPerOrigin: 1 })
+  try {
+    await expect(
+      request(`${server.url}/bad`, { dispatcher: session.dispatcher, ...badHeader }),
+    ).rejects.toThrow(/invalid/)
+    expect(
+      await within(
+        session.get('/ok').then((res) => res.text()),
+        2000,
+      ),
+    ).toEqual({ ok: '/ok' })
+
+    // The same behind a running request: the refused one waits in the queue, and the one after it is served.
+    const first = session.get('/held/1')
+    await server.receivedRequests(2)
+    const refused = request(`${server.url}/bad`, { dispatcher: session.dispatcher, ...badHeader })
+    const behind = session.get('/q/2')
+    held[0]!.end('one')
+    expect(await (await first).text()).toBe('one')
+    await expect(refused).rejects.toThrow(/invalid/)
+    expect(
+      await within(
+        behind.then((res) => res.text()),
+        2000,
+      ),
+    ).toEqual({ ok: '/q/2' })
   } finally {
     await session.close()
   }
